@@ -1,0 +1,107 @@
+"""The composition root: builds the database, Slack client, translators and the container."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import SystemClock
+from bot.i18n import Translator, language_for
+from bot.settings import Settings
+from domain.deadlines.services import DeadlinePolicy
+from domain.ports import Clock
+from storage.db import Database, build_database
+from storage.uow import SqlUnitOfWork
+
+
+def build_slack_client(settings: Settings, token: str | None) -> AsyncWebClient:
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers.extend(
+        [
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+        ]
+    )
+    return client
+
+
+@dataclass
+class Container:
+    """What every door (Slack, API, scheduler, CLI) needs; built once per process."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+    slack: AsyncWebClient
+    bot_token: str
+    signing_secret: str
+    deadline_policies: dict[str, DeadlinePolicy] = field(default_factory=dict)
+    # Called with the number of outbox rows after a commit that wrote some (wakes the dispatcher).
+    commit_listeners: list[Callable[[int], None]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def uow(self) -> SqlUnitOfWork:
+        """A read-write unit of work (one transaction; serialised with other writers on SQLite)."""
+        return SqlUnitOfWork(self.database, self.clock, on_commit=self._committed)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A read-only unit of work on the read pool (never blocks writers)."""
+        return SqlUnitOfWork(self.database, self.clock, readonly=True)
+
+    def _committed(self, outbox_rows: int) -> None:
+        for listener in self.commit_listeners:
+            listener(outbox_rows)
+
+    def translator(self, slack_locale: str | None = None) -> Translator:
+        return Translator(language_for(slack_locale, self.settings.locale))
+
+    @property
+    def default_translator(self) -> Translator:
+        return Translator(self.settings.locale)
+
+
+SANDBOX_BOT_TOKEN = "xoxb-sandbox-token"
+SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"  # public by design: sandbox only
+
+
+def build_container(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    database: Database | None = None,
+    deadline_policies: Mapping[str, DeadlinePolicy] | None = None,
+) -> Container:
+    token = settings.slack_bot_token or SANDBOX_BOT_TOKEN
+    secret = settings.slack_signing_secret or SANDBOX_SIGNING_SECRET
+    policies = dict(default_deadline_policies() if deadline_policies is None else deadline_policies)
+    return Container(
+        settings=settings,
+        database=database or build_database(settings.database_url),
+        clock=clock or SystemClock(),
+        slack=build_slack_client(settings, token),
+        bot_token=token,
+        signing_secret=secret,
+        deadline_policies=policies,
+    )
+
+
+def default_deadline_policies() -> dict[str, DeadlinePolicy]:
+    """Every area's deadline kinds → the function that performs a step of that kind."""
+    policies: dict[str, DeadlinePolicy] = {}
+    for area_policies in _area_policy_tables():
+        policies.update(area_policies)
+    return policies
+
+
+def _area_policy_tables() -> list[Mapping[str, DeadlinePolicy]]:
+    # Each area exposes DEADLINE_POLICIES in its domain package; add one import per area.
+    return []

@@ -1,0 +1,46 @@
+"""`platops serve`: migrations, bootstrap, then uvicorn (plus Socket Mode when configured)."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.app import create_app
+from bot.bootstrap import Container, build_container
+from bot.settings import Settings
+from domain.people.services import bootstrap_admins
+from storage.migrate import upgrade
+
+log = logging.getLogger("platops")
+
+
+async def prepare(container: Container) -> None:
+    """Everything `serve` does before accepting requests (idempotent)."""
+    await upgrade(container.database.writer)
+    if container.settings.admin_ids:
+        async with container.uow() as uow:
+            added = await bootstrap_admins(uow, container.settings.admin_ids)
+            await uow.commit()
+        if added:
+            log.info("granted admin to %s (PLATOPS_ADMINS)", ", ".join(added))
+
+
+def serve(settings: Settings) -> int:
+    container = build_container(settings)
+    app = create_app(container)  # its startup runs prepare() before serving
+    if settings.sandbox:
+        log.info(
+            "no Slack credentials: sandbox workspace at http://%s:%s/sandbox",
+            settings.host,
+            settings.port,
+        )
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0

@@ -1,0 +1,16 @@
+"""The Slack surface. `register_listeners` wires every area's commands, actions and views."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.bootstrap import Container
+
+
+def register_listeners(app: AsyncApp, container: Container) -> None:
+    from commands import admin, errors, home
+
+    errors.register_error_handler(app, container)
+    home.register(app, container)
+    admin.register(app, container)
+    # Product areas: one `register(app, container)` per package.
