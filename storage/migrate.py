@@ -20,11 +20,15 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+def head_revision() -> str:
+    return ",".join(sorted(head_revisions()))
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     def run(connection: Any) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
@@ -34,16 +38,20 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await connection.run_sync(run)
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
-    def read(connection: Any) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+async def current_revisions(engine: AsyncEngine) -> set[str]:
+    def read(connection: Any) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
 
 
+async def current_revision(engine: AsyncEngine) -> str:
+    return ",".join(sorted(await current_revisions(engine))) or "none"
+
+
 async def is_current(engine: AsyncEngine) -> bool:
-    return await current_revision(engine) == head_revision()
+    return await current_revisions(engine) == head_revisions()
 
 
 def make_revision(engine_url: str, message: str, rev_id: str) -> None:
