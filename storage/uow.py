@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Actor
@@ -104,18 +106,16 @@ class SqlUnitOfWork:
 
     async def next_number(self, sequence: str) -> int:
         self._require_writable()
-        result = await self.session.execute(
-            update(CounterRow)
-            .where(CounterRow.name == sequence)
-            .values(value=CounterRow.value + 1)
+        insert = sqlite_insert if self._database.is_sqlite else postgres_insert
+        statement = (
+            insert(CounterRow)
+            .values(name=sequence, value=1)
+            .on_conflict_do_update(
+                index_elements=[CounterRow.name], set_={"value": CounterRow.value + 1}
+            )
             .returning(CounterRow.value)
         )
-        value = result.scalar_one_or_none()
-        if value is None:
-            self.session.add(CounterRow(name=sequence, value=1))
-            await self.session.flush()
-            return 1
-        return int(value)
+        return int((await self.session.execute(statement)).scalar_one())
 
     def record(self, actor: Actor, event: DomainEvent) -> None:
         self._require_writable()

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import Database, build_database
+
 from tests.support.databases import (
     POSTGRES_URL,
     SKIP_POSTGRES_REASON,
@@ -49,3 +51,17 @@ async def any_harness(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncI
         pytest.skip(SKIP_POSTGRES_REASON)
     async with postgres_database() as database, running_harness(POSTGRES_URL, database) as h:
         yield h
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_database(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[Database]:
+    """A migrated database: SQLite always, PostgreSQL when PLATOPS_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        database = build_database(sqlite_url)
+        yield database
+        await database.dispose()
+        return
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES_REASON)
+    async with postgres_database() as database:
+        yield database

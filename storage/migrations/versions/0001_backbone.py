@@ -43,6 +43,8 @@ def upgrade() -> None:
     sa.Column('last_hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
     )
+    # The chain's head row exists from the start so writers can lock it (never race to create it).
+    op.execute("INSERT INTO audit_head (id, last_event_id, last_hash) VALUES (1, 0, '" + "0" * 64 + "')")
     op.create_table('counters',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('value', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
