@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from storage.db import Database, build_database
-
 from tests.support.databases import (
     POSTGRES_URL,
     SKIP_POSTGRES_REASON,

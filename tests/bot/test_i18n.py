@@ -54,9 +54,9 @@ def _keys_used(path: Path) -> set[str]:
         positions: list[int] = []
         if name == "t" or name in ERROR_CLASSES:
             positions = [0]
-        elif name in ("single", "add") and len(node.args) >= 2:
-            positions = [1]
-        elif name == "sub" and len(node.args) >= 2:
+        elif (name in ("single", "add") and len(node.args) >= 2) or (
+            name == "sub" and len(node.args) >= 2
+        ):
             positions = [1]
         for position in positions:
             if len(node.args) > position:
