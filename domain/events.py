@@ -30,6 +30,9 @@ class DomainEvent:
     data: JSONDict = field(default_factory=dict)
     # Events with webhook=False stay in the audit log only (e.g. role grants, API key use).
     webhook: bool = True
+    # Added to the webhook body only, never to the hash-chained audit row: identities a
+    # subscriber needs but the append-only log must not keep (personal data, Art. 11).
+    webhook_data: JSONDict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ class SqlUnitOfWork:
                             created_at=occurred_at,
                             kind="webhook",
                             lane=f"webhook:{subscription.id}",
-                            payload=webhook_body(row, actor),
+                            payload=webhook_body(row, actor, event.webhook_data),
                             state="pending",
                             next_attempt_at=occurred_at,
                             event_id=row.id,
@@ -213,14 +213,16 @@ class SqlUnitOfWork:
         return deliveries
 
 
-def webhook_body(row: EventRow, actor: Actor) -> dict[str, Any]:
+def webhook_body(
+    row: EventRow, actor: Actor, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "id": f"evt_{row.id}",
         "type": row.type,
         "occurred_at": row.occurred_at.isoformat(),
         "subject": {"type": row.subject_type, "id": row.subject_id, "key": row.subject_key},
         "actor": {"kind": actor.kind.value, "id": actor.id_for_audit},
-        "data": row.data,
+        "data": {**row.data, **(extra or {})},
     }
 
 
