@@ -1,6 +1,6 @@
 """Plays Slack's side of interactions: signed requests to the bot's ``/slack/events``.
 
-Payload shapes follow what Slack sends (slash commands, block_actions, view_submission,
+Payloads follow what Slack sends (slash commands, block_actions, view_submission,
 view_closed, event_callback); the bot's HTTP answers are applied to the fake as Slack
 would apply them (ack messages, response_action on modals).
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,23 +18,24 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.sandbox.api_args import Args
-from bot.sandbox.blockkit import iter_elements
 from bot.sandbox.fake_slack import FakeSlack
-from bot.sandbox.methods_chat import message_content
-from bot.sandbox.models import Ephemeral, Message, SlackError, User, View
-from bot.sandbox.simulator_modals import apply_submission_response, close_views
-from bot.sandbox.simulator_state import (
-    STATELESS,
-    apply_values,
-    default_state,
-    missing_required,
-    selection,
+from bot.sandbox.models import Ephemeral, Message, View
+from bot.sandbox.simulator_answers import apply_submission_response, close_views, show_command_ack
+from bot.sandbox.simulator_payloads import (
+    action_object,
+    command_form,
+    element_key,
+    event_envelope,
+    find_clickable,
+    interaction,
+    known_user,
+    message_context,
 )
+from bot.sandbox.simulator_state import STATELESS, apply_values, missing_required
 
 Signing = Literal["good", "bad", "stale"]
-VERIFICATION_TOKEN = "sandbox-verification-token"
 STALE_SECONDS = 6 * 60
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
@@ -63,8 +63,8 @@ class SlackSimulator:
         http: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        """``response_base_url`` is where the fake is served, e.g. ``http://127.0.0.1:PORT/slack``;
-        ``clock`` stamps signatures and must be real time, as the bot checks it."""
+        """``response_base_url`` is where the fake is served, e.g. ``http://127.0.0.1:PORT/slack``.
+        ``clock`` stamps signatures; keep it real time, since the bot compares it with its own."""
         self.fake = fake
         self.bot_events_url = bot_events_url
         self.signing_secret = signing_secret
@@ -86,6 +86,7 @@ class SlackSimulator:
     # ---- signing and sending -----------------------------------------------------------
 
     def signature(self, timestamp: str, body: bytes, secret: str | None = None) -> str:
+        """Slack's v0 signature: HMAC-SHA256 over ``v0:{timestamp}:{body}``."""
         base = b"v0:" + timestamp.encode() + b":" + body
         key = (secret or self.signing_secret).encode()
         return "v0=" + hmac.new(key, base, hashlib.sha256).hexdigest()
@@ -117,43 +118,13 @@ class SlackSimulator:
         return SimResponse(response.status_code, parsed, response.text, dict(response.headers))
 
     async def _send_payload(self, payload: dict[str, Any], sign: Signing) -> SimResponse:
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return await self.send(body, "application/x-www-form-urlencoded", sign=sign)
+        return await self.send(
+            urlencode({"payload": json.dumps(payload)}).encode(), FORM, sign=sign
+        )
 
-    # ---- common payload parts ----------------------------------------------------------
-
-    def _known_user(self, user_id: str) -> User:
-        user = self.fake.users.get(user_id)
-        if user is None:
-            raise AssertionError(f"unknown user {user_id!r}; add it with fake.add_user() first")
-        return user
-
-    def _user(self, user_id: str) -> dict[str, Any]:
-        user = self._known_user(user_id)
-        return {
-            "id": user.id,
-            "username": user.name,
-            "name": user.name,
-            "team_id": self.fake.team_id,
-        }
-
-    def _team(self) -> dict[str, Any]:
-        return {"id": self.fake.team_id, "domain": self.fake.team_domain}
-
-    def _response_url(self, token: str) -> str:
+    def _response_url(self, user_id: str, channel: str, **source: Any) -> str:
+        token = self.fake.issue_response_url_token(user_id, channel, **source)
         return f"{self.response_base_url}/response/{token}"
-
-    def _interaction(self, kind: str, user_id: str) -> dict[str, Any]:
-        return {
-            "type": kind,
-            "team": self._team(),
-            "user": self._user(user_id),
-            "api_app_id": self.fake.app_id,
-            "token": VERIFICATION_TOKEN,
-            "trigger_id": self.fake.issue_trigger_id(user_id),
-            "is_enterprise_install": False,
-            "enterprise": None,
-        }
 
     # ---- slash commands ----------------------------------------------------------------
 
@@ -166,63 +137,19 @@ class SlackSimulator:
         channel_id: str | None = None,
         sign: Signing = "good",
     ) -> SimResponse:
-        """A slash command; a message in the bot's ack is shown as Slack shows it."""
-        user = self._known_user(user_id)
+        """A slash command, by default from the user's DM with the bot."""
+        known_user(self.fake, user_id)
         channel = (
             self.fake.resolve_channel(channel_id, allow_name=True)
             if channel_id
             else self.fake.dm_channel(user_id)
         )
-        token = self.fake.issue_response_url_token(user_id, channel.id)
-        form = {
-            "token": VERIFICATION_TOKEN,
-            "team_id": self.fake.team_id,
-            "team_domain": self.fake.team_domain,
-            "channel_id": channel.id,
-            "channel_name": "directmessage" if channel.is_im else channel.name,
-            "user_id": user_id,
-            "user_name": user.name,
-            "command": command,
-            "text": text,
-            "api_app_id": self.fake.app_id,
-            "is_enterprise_install": "false",
-            "response_url": self._response_url(token),
-            "trigger_id": self.fake.issue_trigger_id(user_id),
-        }
-        response = await self.send(
-            urlencode(form).encode(), "application/x-www-form-urlencoded", sign=sign
-        )
+        response_url = self._response_url(user_id, channel.id)
+        form = command_form(self.fake, user_id, channel, command, text, response_url)
+        response = await self.send(urlencode(form).encode(), FORM, sign=sign)
         if response.status == 200:
-            self._show_command_ack(user_id, channel.id, response)
+            show_command_ack(self.fake, user_id, channel.id, response.json, response.text)
         return response
-
-    def _show_command_ack(self, user_id: str, channel_id: str, response: SimResponse) -> None:
-        body = response.json if isinstance(response.json, dict) else None
-        if body is None:
-            text = response.text.strip()
-            if not text:
-                return
-            body = {"text": text}
-        try:
-            content = message_content(self.fake, "slash command ack", Args(body))
-        except SlackError as error:
-            self.fake.warnings.append(f"slash command ack rejected by Slack: {error.error}")
-            return
-        if body.get("response_type") == "in_channel":
-            self.fake.record_message(
-                channel_id, self.fake.bot_user_id, content.text or "", blocks=content.blocks or []
-            )
-        else:
-            self.fake.ephemerals.append(
-                Ephemeral(
-                    channel_id,
-                    user_id,
-                    content.text or "",
-                    content.blocks or [],
-                    self.fake.next_ts(),
-                    source="command_ack",
-                )
-            )
 
     # ---- block_actions -----------------------------------------------------------------
 
@@ -238,123 +165,52 @@ class SlackSimulator:
         block_id: str | None = None,
         sign: Signing = "good",
     ) -> SimResponse:
-        """The user uses the element ``action_id`` in ``message`` or the view ``view_id``.
+        """The user uses the element ``action_id`` in ``message`` or in the view ``view_id``.
 
         Buttons send their own value; ``value`` then only picks among same-id buttons.
-        Other elements take ``selected_option_value`` (option elements) or ``value``.
+        Other elements take ``selected_option_value`` (option elements) or ``value``
+        (user/channel/conversation ids, dates, times, text).
         """
         if (message is None) == (view_id is None):
             raise TypeError("click() needs exactly one of message= or view_id=")
-        view = self._visible_view(user_id, view_id) if view_id else None
-        blocks = view.blocks if view else message.blocks  # type: ignore[union-attr]
-        block, element = self._find_clickable(blocks, action_id, block_id, value)
         chosen = selected_option_value if selected_option_value is not None else value
-        action: dict[str, Any] = {
-            "type": element["type"],
-            "action_id": element["action_id"],
-            "block_id": block["block_id"],
-            "action_ts": f"{self.fake.now():.6f}",
-        }
-        if element["type"] == "button":
-            action.update(
-                {k: element[k] for k in ("text", "value", "style", "url") if k in element}
-            )
-        else:
-            if "placeholder" in element:
-                action["placeholder"] = element["placeholder"]
-            action.update(selection(element, chosen))
-        payload = self._interaction("block_actions", user_id)
-        payload["actions"] = [action]
-        if view is not None:
-            if element["type"] not in STATELESS:
-                view.state_values = apply_values(
-                    view.blocks,
-                    view.state_values,
-                    {f"{block['block_id']}.{element['action_id']}": chosen},
-                )
-            payload.update({"container": {"type": "view", "view_id": view.id}, "view": view.view})
+        payload = interaction(self.fake, "block_actions", user_id)
+        if view_id is not None:
+            view = self._visible_view(user_id, view_id)
+            found = find_clickable(view.blocks, action_id, block_id, value)
+            if found[1]["type"] not in STATELESS:
+                entered = {element_key(found): chosen}
+                view.state_values = apply_values(view.blocks, view.state_values, entered)
+            payload["container"] = {"type": "view", "view_id": view.id}
+            payload["view"] = view.view
             payload["state"] = {"values": view.state_values}
         else:
             assert message is not None
-            payload.update(self._message_context(user_id, message, block, element, chosen))
+            found = find_clickable(message.blocks, action_id, block_id, value)
+            if isinstance(message, Ephemeral):
+                response_url = self._response_url(user_id, message.channel, ephemeral=message)
+            else:
+                response_url = self._response_url(user_id, message.channel, message_ts=message.ts)
+            payload.update(message_context(self.fake, message, found, chosen, response_url))
+        payload["actions"] = [action_object(self.fake, found, chosen)]
         return await self._send_payload(payload, sign)
 
     def _visible_view(self, user_id: str, view_id: str) -> View:
+        """A view the user can interact with: their home tab or their top modal view."""
         view = self.fake.views.get(view_id)
-        home = self.fake.home_views.get(user_id)
         if view is None or view.closed:
             raise AssertionError(f"view {view_id!r} is not open")
-        if view is not home and (self.fake.open_modal(user_id) is not view):
+        if (
+            view is not self.fake.home_views.get(user_id)
+            and self.fake.open_modal(user_id) is not view
+        ):
             raise AssertionError(f"view {view_id!r} is not the top modal view of {user_id}")
         return view
 
-    def _find_clickable(
-        self, blocks: list[dict[str, Any]], action_id: str, block_id: str | None, value: Any
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        matches = [
-            (b, e)
-            for b, e in iter_elements(blocks)
-            if e.get("action_id") == action_id and block_id in (None, b["block_id"])
-        ]
-        buttons = [(b, e) for b, e in matches if e["type"] == "button"]
-        if value is not None and len(buttons) > 1:
-            matches = [(b, e) for b, e in buttons if e.get("value") == value]
-        if not matches:
-            present = [f"{b['block_id']}.{e['action_id']}" for b, e in iter_elements(blocks)]
-            raise AssertionError(
-                f"no element with action_id {action_id!r}"
-                + (f" in block {block_id!r}" if block_id else "")
-                + f"; present: {present}"
-            )
-        if len(matches) > 1:
-            where = [f"{b['block_id']} (value {e.get('value')!r})" for b, e in matches]
-            raise AssertionError(f"action_id {action_id!r} is in several blocks: {where}")
-        return matches[0]
-
-    def _message_context(
-        self,
-        user_id: str,
-        message: Message | Ephemeral,
-        block: dict[str, Any],
-        element: dict[str, Any],
-        chosen: Any,
-    ) -> dict[str, Any]:
-        channel = self.fake.channels.get(message.channel)
-        ephemeral = isinstance(message, Ephemeral)
-        state = default_state(message.blocks)
-        if element["type"] not in STATELESS:
-            key = f"{block['block_id']}.{element['action_id']}"
-            state = apply_values(message.blocks, state, {key: chosen})
-        token = self.fake.issue_response_url_token(
-            user_id,
-            message.channel,
-            message_ts=None if ephemeral else message.ts,
-            ephemeral=message if isinstance(message, Ephemeral) else None,
-        )
-        context: dict[str, Any] = {
-            "container": {
-                "type": "message",
-                "message_ts": message.ts,
-                "channel_id": message.channel,
-                "is_ephemeral": ephemeral,
-            },
-            "channel": {
-                "id": message.channel,
-                "name": "directmessage" if channel is None or channel.is_im else channel.name,
-            },
-            "state": {"values": state},
-            "response_url": self._response_url(token),
-        }
-        if message.thread_ts:
-            context["container"]["thread_ts"] = message.thread_ts
-        if isinstance(message, Message):
-            context["message"] = message.to_slack(self.fake.team_id)
-        return context
-
-    # ---- modals --------------------------------------------------------------------------
+    # ---- modals ------------------------------------------------------------------------
 
     def fill(self, user_id: str, view_id: str, values: dict[str, Any]) -> None:
-        """Enters values into the open view without submitting (as a user typing would)."""
+        """Enters values into the open view without submitting, as a user typing would."""
         view = self._visible_view(user_id, view_id)
         view.state_values = apply_values(view.blocks, view.state_values, values)
 
@@ -366,7 +222,7 @@ class SlackSimulator:
         *,
         sign: Signing = "good",
     ) -> SimResponse:
-        """Submits the open modal with ``values`` keyed by action_id or block_id.action_id."""
+        """Submits the open modal, ``values`` keyed by action_id or "block_id.action_id"."""
         view = self._visible_view(user_id, view_id)
         if view.type != "modal":
             raise AssertionError("only modals can be submitted")
@@ -374,7 +230,7 @@ class SlackSimulator:
         missing = missing_required(view.blocks, view.state_values)
         if missing:
             raise AssertionError(f"required inputs left empty (Slack would not submit): {missing}")
-        payload = self._interaction("view_submission", user_id)
+        payload = interaction(self.fake, "view_submission", user_id)
         payload.update({"view": view.view, "response_urls": []})
         response = await self._send_payload(payload, sign)
         apply_submission_response(
@@ -386,12 +242,12 @@ class SlackSimulator:
         self, user_id: str, view_id: str, *, all_views: bool = False, sign: Signing = "good"
     ) -> SimResponse | None:
         """The user closes the top view (``all_views``: the X that closes the whole stack).
-        The bot hears view_closed only if the view asked with notify_on_close."""
+        The bot hears view_closed only if the view set notify_on_close."""
         view = self._visible_view(user_id, view_id)
         cleared = close_views(self.fake, user_id, view, all_views)
         if not view.payload.get("notify_on_close"):
             return None
-        payload = self._interaction("view_closed", user_id)
+        payload = interaction(self.fake, "view_closed", user_id)
         del payload["trigger_id"]
         payload.update({"view": view.view, "is_cleared": cleared})
         return await self._send_payload(payload, sign)
@@ -408,30 +264,10 @@ class SlackSimulator:
         sign: Signing = "good",
     ) -> SimResponse:
         """An Events API ``event_callback`` wrapping ``event``; retries carry X-Slack-Retry-*."""
-        envelope = {
-            "token": VERIFICATION_TOKEN,
-            "team_id": self.fake.team_id,
-            "api_app_id": self.fake.app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or "Ev" + secrets.token_hex(5).upper(),
-            "event_time": int(self.fake.now()),
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": self.fake.team_id,
-                    "user_id": self.fake.bot_user_id,
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": "4-" + secrets.token_urlsafe(12),
-        }
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
-        body = json.dumps(envelope).encode()
+        body = json.dumps(event_envelope(self.fake, event, event_id)).encode()
         return await self.send(body, "application/json", sign=sign, extra_headers=headers)
 
     async def open_home(
@@ -443,7 +279,7 @@ class SlackSimulator:
         sign: Signing = "good",
     ) -> SimResponse:
         """The user opens the app's Home tab (``app_home_opened``)."""
-        self._known_user(user_id)
+        known_user(self.fake, user_id)
         event: dict[str, Any] = {
             "type": "app_home_opened",
             "user": user_id,
@@ -459,9 +295,11 @@ class SlackSimulator:
     async def say(
         self, user_id: str, channel: str, text: str, *, sign: Signing = "good"
     ) -> SimResponse:
-        """The user writes ``text`` in ``channel`` (a user id: their DM with the bot)."""
+        """The user writes ``text`` in ``channel`` (a user id means their DM with the bot)."""
+        known_user(self.fake, user_id)
         message = self.fake.add_user_message(channel, user_id, text)
         target = self.fake.channels[message.channel]
+        channel_type = "im" if target.is_im else ("group" if target.is_private else "channel")
         event = {
             "type": "message",
             "channel": message.channel,
@@ -469,7 +307,7 @@ class SlackSimulator:
             "text": text,
             "ts": message.ts,
             "team": self.fake.team_id,
-            "channel_type": "im" if target.is_im else ("group" if target.is_private else "channel"),
+            "channel_type": channel_type,
             "event_ts": message.ts,
         }
         return await self.event(event, sign=sign)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -33,7 +34,7 @@ MODAL = {
 }
 
 
-def modal(title: str) -> dict:
+def modal(title: str) -> dict[str, Any]:
     return {**MODAL, "title": {"type": "plain_text", "text": title}}
 
 

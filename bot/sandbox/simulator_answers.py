@@ -1,12 +1,44 @@
-"""How Slack applies the bot's answer to a view_submission, and how users close modals."""
+"""How Slack applies the bot's HTTP answers: slash command acks, view_submission responses,
+and how users close modals."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox.api_args import Args
 from bot.sandbox.fake_slack import FakeSlack
+from bot.sandbox.methods_chat import message_content
 from bot.sandbox.methods_views import checked_view, close_stack, push_view, replace_view
-from bot.sandbox.models import SlackError, View
+from bot.sandbox.models import Ephemeral, SlackError, View
+
+
+def show_command_ack(fake: FakeSlack, user_id: str, channel_id: str, body: Any, text: str) -> None:
+    """A message in a slash command's ack appears as Slack shows it: ephemeral by default,
+    or in the channel with response_type in_channel."""
+    if not isinstance(body, dict):
+        if not text.strip():
+            return
+        body = {"text": text.strip()}
+    try:
+        content = message_content(fake, "slash command ack", Args(body))
+    except SlackError as error:
+        fake.warnings.append(f"slash command ack rejected by Slack: {error.error}")
+        return
+    if body.get("response_type") == "in_channel":
+        fake.record_message(
+            channel_id, fake.bot_user_id, content.text or "", blocks=content.blocks or []
+        )
+        return
+    fake.ephemerals.append(
+        Ephemeral(
+            channel_id,
+            user_id,
+            content.text or "",
+            content.blocks or [],
+            fake.next_ts(),
+            source="command_ack",
+        )
+    )
 
 
 def _input_block_ids(view: View) -> set[str]:
