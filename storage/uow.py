@@ -20,6 +20,8 @@ from storage.audit import GENESIS, event_hash
 from storage.db import Database
 from storage.models.core import AuditHeadRow, CounterRow, EventRow, OutboxRow
 from storage.repositories.backbone import SqlApiKeys, SqlDeadlines, SqlWebhooks
+from storage.repositories.calendars import SqlCalendars
+from storage.repositories.inspections import SqlInspections
 from storage.repositories.org import SqlOrg, SqlPeople
 
 
@@ -81,7 +83,10 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self.session.rollback()
+            # Roll back whatever was not committed. A read-only session is just closed, so the
+            # objects it loaded stay readable after the block (closing does not expire them).
+            if not self._readonly and self.session.in_transaction():
+                await self.session.rollback()
         finally:
             if self._session_cm is not None:
                 await self._session_cm.__aexit__(exc_type, exc, tb)
@@ -95,7 +100,9 @@ class SqlUnitOfWork:
         self.deadlines = SqlDeadlines(session)
         self.api_keys = SqlApiKeys(session)
         self.webhooks = SqlWebhooks(session)
+        self.calendars = SqlCalendars(session, self._clock)
         # Product areas: one repository each (their Protocols live in domain/<area>/ports.py).
+        self.inspections = SqlInspections(session)
 
     # -- what use cases call -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -196,7 +203,7 @@ class SqlUnitOfWork:
             if subscriptions is None:
                 subscriptions = await self.webhooks.list()
             for subscription in subscriptions:
-                if subscription.wants(event.type):
+                if subscription.receives(event.type, event.webhook_to):
                     self.session.add(
                         OutboxRow(
                             created_at=occurred_at,

@@ -142,9 +142,7 @@ async def running_harness(
         container.extras["dispatcher"].channel_interval_s = 0
         bot_url = await stack.enter_async_context(serve_asgi(app))
         http = await stack.enter_async_context(httpx.AsyncClient(base_url=bot_url, timeout=30))
-        sim = SlackSimulator(
-            fake, f"{bot_url}/slack/events", SIGNING_SECRET, f"{slack_url}/slack/response"
-        )
+        sim = SlackSimulator(fake, f"{bot_url}/slack/events", SIGNING_SECRET, f"{slack_url}/slack")
         harness = Harness(container, fake, sim, clock, bot_url, slack_url, http)
         try:
             yield harness
