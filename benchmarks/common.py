@@ -81,7 +81,8 @@ class LatencyReport:
             f"{label}: {self.count} requests, {self.errors} errors, "
             f"{self.count / self.seconds:.0f} req/s, p50 {self.percentile(50):.1f} ms, "
             f"p95 {self.percentile(95):.1f} ms, p99 {self.percentile(99):.1f} ms, "
-            f"max {max(self.latencies_ms):.1f} ms, mean {statistics.fmean(self.latencies_ms):.1f} ms"
+            f"max {max(self.latencies_ms):.1f} ms, "
+            f"mean {statistics.fmean(self.latencies_ms):.1f} ms"
         )
 
 

@@ -3,7 +3,7 @@
     ./dev bench benchmarks/slash_ack.py --requests 5000 --concurrency 50
 
 Starts `platops serve` in its own process on a fresh SQLite database, with a fake Slack Web API on
-127.0.0.1 (so nothing leaves the machine), seeds a few hundred users with roles, warms up, then fires
+127.0.0.1 (nothing leaves the machine), seeds a few hundred users with roles, warms up, then fires
 signed requests exactly as Slack sends them and prints req/s and p50/p95/p99 of the HTTP answer
 (which, with process_before_response, is the ack). Target (SPEC §8): p99 < 300 ms at 50 concurrent.
 """
