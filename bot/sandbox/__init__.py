@@ -5,6 +5,7 @@ from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.http import build_fake_slack_router, create_fake_slack_app
 from bot.sandbox.serving import serve_asgi
 from bot.sandbox.simulator import SimResponse, SlackSimulator
+from bot.sandbox.waiting import eventually
 
 __all__ = [
     "FakeSlack",
@@ -12,6 +13,7 @@ __all__ = [
     "SlackSimulator",
     "build_fake_slack_router",
     "create_fake_slack_app",
+    "eventually",
     "serve_asgi",
     "validate_blocks",
     "validate_view",

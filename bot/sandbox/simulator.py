@@ -230,6 +230,7 @@ class SlackSimulator:
         missing = missing_required(view.blocks, view.state_values)
         if missing:
             raise AssertionError(f"required inputs left empty (Slack would not submit): {missing}")
+        view.errors = {}  # Slack drops the previous errors once the user submits again
         payload = interaction(self.fake, "view_submission", user_id)
         payload.update({"view": view.view, "response_urls": []})
         response = await self._send_payload(payload, sign)

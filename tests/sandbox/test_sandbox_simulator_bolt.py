@@ -11,7 +11,7 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox import FakeSlack, SlackSimulator, serve_asgi
+from bot.sandbox import FakeSlack, SlackSimulator, eventually, serve_asgi
 
 SECRET = "sandbox-signing-secret"
 
@@ -38,12 +38,14 @@ def request_modal(title: str = "New request") -> dict[str, Any]:
     }
 
 
-def build_bot(fake: FakeSlack, api_url: str, seen: list[str]) -> AsyncApp:
+def build_bot(
+    fake: FakeSlack, api_url: str, seen: list[str], process_before_response: bool = True
+) -> AsyncApp:
     app = AsyncApp(
         client=AsyncWebClient(token=fake.bot_token, base_url=api_url),
         signing_secret=SECRET,
-        # Listeners finish before the HTTP answer, so tests can assert right after each step.
-        process_before_response=True,
+        # True: listeners finish before the HTTP answer, so tests can assert right after a step.
+        process_before_response=process_before_response,
     )
 
     @app.command("/req")
@@ -117,9 +119,11 @@ def seen() -> list[str]:
     return []
 
 
-@pytest.fixture
-async def sim(fake: FakeSlack, slack_url: str, seen: list[str]) -> AsyncIterator[SlackSimulator]:
-    bot = build_bot(fake, f"{slack_url}/api/", seen)
+@pytest.fixture(params=[True], ids=["process_before_response"])
+async def sim(
+    request: pytest.FixtureRequest, fake: FakeSlack, slack_url: str, seen: list[str]
+) -> AsyncIterator[SlackSimulator]:
+    bot = build_bot(fake, f"{slack_url}/api/", seen, process_before_response=request.param)
     async with (
         serve_asgi(AsyncSlackRequestHandler(bot)) as bot_url,
         SlackSimulator(fake, f"{bot_url}/slack/events", SECRET, slack_url) as sim,
@@ -208,3 +212,15 @@ async def test_trigger_expires_if_the_bot_is_too_slow(
     await sim.command("U1ALICE", "/req", "new")
     assert fake.open_modal("U1ALICE") is None
     assert fake.calls_to("views.open")[-1].error == "expired_trigger_id"
+
+
+@pytest.mark.parametrize("sim", [False], indirect=True, ids=["ack_first"])
+async def test_bot_that_acks_first_is_awaited_with_eventually(
+    sim: SlackSimulator, fake: FakeSlack
+) -> None:
+    await sim.command("U1ALICE", "/req", "new")
+    view = await eventually(lambda: fake.open_modal("U1ALICE"), what="request modal")
+    await sim.submit("U1ALICE", view.id, {"value": "Rotate the TLS certificates"})
+    posted = await eventually(lambda: fake.find_message("Rotate the TLS", channel="C0OPSWEB"))
+    await sim.click("U2BOB", "approve", message=posted)
+    await eventually(lambda: posted.text.startswith("Approved"), what="approval edit")

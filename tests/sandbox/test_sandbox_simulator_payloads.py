@@ -336,3 +336,42 @@ async def test_events_carry_ids_and_retry_headers(
     event = recorder.payload()["event"]
     assert event["channel_type"] == "im"
     assert fake.last_message("U2BOB").text == "hello bot"  # type: ignore[union-attr]
+
+
+async def test_click_in_an_ephemeral_message(
+    sim: SlackSimulator, recorder: Recorder, fake: FakeSlack
+) -> None:
+    button = {"type": "button", "action_id": "undo", "text": {"type": "plain_text", "text": "Undo"}}
+    blocks = [{"type": "actions", "block_id": "b", "elements": [button]}]
+    fake.api("chat.postEphemeral", channel="C0OPSWEB", user="U1ALICE", text="Saved", blocks=blocks)
+    ephemeral = fake.ephemerals_for("U1ALICE")[0]
+    await sim.click("U1ALICE", "undo", message=ephemeral)
+    payload = recorder.payload()
+    assert payload["container"]["is_ephemeral"] is True
+    assert "message" not in payload
+    token = payload["response_url"].rsplit("/", 1)[1]
+    fake.post_to_response_url(token, {"replace_original": True, "text": "Undone"})
+    assert [e.text for e in fake.ephemerals_for("U1ALICE")] == ["Undone"]
+
+
+async def test_click_in_home_tab_and_modal_keeps_view_state(
+    sim: SlackSimulator, recorder: Recorder, fake: FakeSlack
+) -> None:
+    picker = {"type": "users_select", "action_id": "who"}
+    refresh = {
+        "type": "button",
+        "action_id": "refresh",
+        "text": {"type": "plain_text", "text": "R"},
+    }
+    home = {"type": "home", "blocks": [{"type": "actions", "elements": [picker, refresh]}]}
+    view_id = fake.api("views.publish", user_id="U1ALICE", view=home)["view"]["id"]
+    await sim.click("U1ALICE", "who", view_id=view_id, value="U2BOB")
+    payload = recorder.payload()
+    assert payload["container"] == {"type": "view", "view_id": view_id}
+    assert payload["actions"][0]["selected_user"] == "U2BOB"
+    await sim.click("U1ALICE", "refresh", view_id=view_id)
+    block_id = fake.home_views["U1ALICE"].blocks[0]["block_id"]
+    expected = {block_id: {"who": {"type": "users_select", "selected_user": "U2BOB"}}}
+    assert recorder.payload()["view"]["state"]["values"] == expected
+    with pytest.raises(AssertionError, match="not the top modal view"):
+        await sim.click("U2BOB", "refresh", view_id=view_id)

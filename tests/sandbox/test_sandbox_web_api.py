@@ -78,6 +78,7 @@ async def test_post_message_to_channel_name_user_and_id(
     assert fake.find_message(text_contains="deploy", channel="#ops-web").ts == by_name["ts"]  # type: ignore[union-attr]
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing:UserWarning")
 async def test_post_message_errors(client: AsyncWebClient, fake: FakeSlack) -> None:
     await expect_error(client.chat_postMessage(channel="C0NOPE", text="x"), "channel_not_found")
     await expect_error(client.chat_postMessage(channel="C0OPSWEB"), "no_text")
