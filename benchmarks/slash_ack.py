@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import logging
+
 import httpx
 
 from benchmarks.common import fire, free_port, start_server
@@ -62,6 +64,7 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--text", default="whoami")
     args = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     fake = FakeSlack(bot_token=TOKEN)
     users = [f"UBENCH{i:04d}" for i in range(USERS)]

@@ -15,11 +15,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import SystemClock
 from bot.i18n import Translator, language_for
+from bot.identity import IdentityCache
 from bot.settings import Settings
 from domain.deadlines.services import DeadlinePolicy
 from domain.ports import Clock
 from storage.db import Database, build_database
-from storage.uow import SqlUnitOfWork
+from storage.uow import Committed, SqlUnitOfWork
 
 
 def build_slack_client(settings: Settings, token: str | None) -> AsyncWebClient:
@@ -45,8 +46,9 @@ class Container:
     bot_token: str
     signing_secret: str
     deadline_policies: dict[str, DeadlinePolicy] = field(default_factory=dict)
-    # Called with the number of outbox rows after a commit that wrote some (wakes the dispatcher).
-    commit_listeners: list[Callable[[int], None]] = field(default_factory=list)
+    # Told what each commit wrote (wakes the dispatcher, invalidates the identity cache).
+    commit_listeners: list[Callable[[Committed], None]] = field(default_factory=list)
+    identities: IdentityCache = field(default_factory=IdentityCache)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
@@ -57,9 +59,11 @@ class Container:
         """A read-only unit of work on the read pool (never blocks writers)."""
         return SqlUnitOfWork(self.database, self.clock, readonly=True)
 
-    def _committed(self, outbox_rows: int) -> None:
+    def _committed(self, committed: Committed) -> None:
+        if any(t.startswith(("role.", "person.")) for t in committed.event_types):
+            self.identities.clear()
         for listener in self.commit_listeners:
-            listener(outbox_rows)
+            listener(committed)
 
     def translator(self, slack_locale: str | None = None) -> Translator:
         return Translator(language_for(slack_locale, self.settings.locale))
@@ -104,4 +108,7 @@ def default_deadline_policies() -> dict[str, DeadlinePolicy]:
 
 def _area_policy_tables() -> list[Mapping[str, DeadlinePolicy]]:
     # Each area exposes DEADLINE_POLICIES in its domain package; add one import per area.
-    return []
+    from domain.inspections import DEADLINE_POLICIES as inspections
+    from domain.requirements import DEADLINE_POLICIES as requirements
+
+    return [requirements, inspections]

@@ -17,7 +17,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,7 +28,7 @@ from bot.bootstrap import Container
 from commands.notices import RenderContext, RenderedHome, Renderer, Skip
 from domain.events import Subject
 from storage.models.core import OutboxRow, SlackMessageRow, WebhookSubscriptionRow
-from storage.uow import retry_delay
+from storage.uow import Committed, retry_delay
 
 log = logging.getLogger("platops.outbox")
 MAX_ATTEMPTS = 10
@@ -94,8 +94,9 @@ class OutboxDispatcher:
         self._http = httpx.AsyncClient(timeout=10, follow_redirects=False)
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def wake(self, _rows: int = 0) -> None:
-        self._wake.set()
+    def wake(self, committed: Committed | None = None) -> None:
+        if committed is None or committed.outbox_rows:
+            self._wake.set()
 
     async def start(self) -> None:
         await self.recover()
@@ -138,12 +139,16 @@ class OutboxDispatcher:
             return 30.0
         return max(0.05, min(30.0, (soonest - self.container.clock.now()).total_seconds()))
 
-    async def recover(self) -> int:
-        """Rows left 'sending' by a crash go back to the queue (at-least-once)."""
+    async def recover(self, stuck_before: datetime | None = None) -> int:
+        """Rows left 'sending' by a crash go back to the queue (at-least-once).
+
+        At start every such row is orphaned; while running (the outbox sweep) only rows claimed
+        before `stuck_before` are, since a claim stamps `next_attempt_at` with its time."""
+        query = update(OutboxRow).where(OutboxRow.state == "sending")
+        if stuck_before is not None:
+            query = query.where(OutboxRow.next_attempt_at < stuck_before)
         async with self.container.database.write_session() as session:
-            result = await session.execute(
-                update(OutboxRow).where(OutboxRow.state == "sending").values(state="pending")
-            )
+            result = await session.execute(query.values(state="pending"))
             await session.commit()
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -195,7 +200,11 @@ class OutboxDispatcher:
             result = await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == row_id, OutboxRow.state == "pending")
-                .values(state="sending", attempts=OutboxRow.attempts + 1)
+                .values(
+                    state="sending",
+                    attempts=OutboxRow.attempts + 1,
+                    next_attempt_at=self.container.clock.now(),  # claimed at (see recover)
+                )
             )
             await session.commit()
         return bool(result.rowcount)  # type: ignore[attr-defined]

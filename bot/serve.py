@@ -40,6 +40,7 @@ def serve(settings: Settings) -> int:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        access_log=False,  # every Slack event would be a line; the app logs what matters
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )

@@ -101,6 +101,7 @@ class ProfileCache:
         async with self.container.uow() as uow:
             await remember_person(uow, person)
             await uow.commit()
+        self.container.identities.forget(user_id)
         return person
 
     async def settle(self) -> None:

@@ -31,9 +31,8 @@ class Caller:
 
 
 async def caller_for(container: Container, user_id: str) -> Caller:
-    async with container.reader() as uow:
-        actor = await uow.actor_for(user_id)
-        person = await uow.people.get(user_id)
+    identity = await container.identities.get(container.reader, user_id)
+    actor, person = identity.actor, identity.person
     locale = person.locale if person else None
     return Caller(
         container,

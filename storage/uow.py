@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -21,12 +22,23 @@ from storage.db import Database
 from storage.models.core import AuditHeadRow, CounterRow, EventRow, OutboxRow
 from storage.repositories.backbone import SqlApiKeys, SqlDeadlines, SqlWebhooks
 from storage.repositories.calendars import SqlCalendars
+from storage.repositories.incidents import SqlIncidents, SqlOnCall
 from storage.repositories.inspections import SqlInspections
+from storage.repositories.moderation import SqlModeration
 from storage.repositories.org import SqlOrg, SqlPeople
+from storage.repositories.requirements import SqlRequirements
 
 
 class ReadOnlyError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit wrote, for in-process listeners (dispatcher wake-up, cache invalidation)."""
+
+    outbox_rows: int
+    event_types: tuple[str, ...]
 
 
 def notice_to_payload(notice: Notice) -> dict[str, Any]:
@@ -55,7 +67,7 @@ class SqlUnitOfWork:
         clock: Clock,
         *,
         readonly: bool = False,
-        on_commit: Callable[[int], None] | None = None,
+        on_commit: Callable[[Committed], None] | None = None,
     ) -> None:
         self._database = database
         self._clock = clock
@@ -102,7 +114,11 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhooks(session)
         self.calendars = SqlCalendars(session, self._clock)
         # Product areas: one repository each (their Protocols live in domain/<area>/ports.py).
+        self.incidents = SqlIncidents(session)
+        self.oncall = SqlOnCall(session)
+        self.requirements = SqlRequirements(session)
         self.inspections = SqlInspections(session)
+        self.moderation = SqlModeration(session)
 
     # -- what use cases call -------------------------------------------------------------------
     def now(self) -> datetime:
@@ -151,10 +167,11 @@ class SqlUnitOfWork:
             )
             outbox_count += 1
         await self.session.commit()
+        committed = Committed(outbox_count, tuple(event.type for _, event, _ in self._events))
         self._events.clear()
         self._notices.clear()
-        if self._on_commit is not None and outbox_count:
-            self._on_commit(outbox_count)
+        if self._on_commit is not None:
+            self._on_commit(committed)
 
     def _require_writable(self) -> None:
         if self._readonly:
