@@ -14,12 +14,11 @@ import argparse
 import asyncio
 import hashlib
 import hmac
+import logging
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
-
-import logging
 
 import httpx
 
