@@ -14,3 +14,6 @@ def register_listeners(app: AsyncApp, container: Container) -> None:
     home.register(app, container)
     admin.register(app, container)
     # Product areas: one `register(app, container)` per package.
+    from commands import requirements
+
+    requirements.register(app, container)

@@ -19,7 +19,9 @@ HomeSection = Callable[[RenderContext, Any], Awaitable[list[dict[str, Any]]]]
 
 def home_sections() -> list[HomeSection]:
     # Each area's commands package exposes HOME_SECTION in commands/<area>/home.py.
-    return []
+    from commands.requirements.home import HOME_SECTION as requirements
+
+    return [requirements]
 
 
 async def render_home(ctx: RenderContext) -> Rendered:

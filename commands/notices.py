@@ -63,7 +63,9 @@ def notice_renderers() -> dict[str, Renderer]:
 
 def _area_modules() -> list[Any]:
     # Each area's commands package exposes RENDERERS in commands/<area>/notices.py.
-    return []
+    from commands.requirements import notices as requirements
+
+    return [requirements]
 
 
 async def render_text(ctx: RenderContext) -> Rendered:

@@ -1,6 +1,6 @@
 """All tables. Every area's module is imported here so Alembic and tests see the full schema."""
 
-from storage.models import core
+from storage.models import core, requirements
 from storage.models.base import Base
 
-__all__ = ["Base", "core"]
+__all__ = ["Base", "core", "requirements"]
