@@ -23,15 +23,21 @@ from storage.db import Database, build_database
 from storage.uow import Committed, SqlUnitOfWork
 
 
-def build_slack_client(settings: Settings, token: str | None) -> AsyncWebClient:
+def build_slack_client(
+    settings: Settings, token: str | None, *, durable_retries: bool = False
+) -> AsyncWebClient:
+    """The Web API client. Handlers' calls retry in place (rate limit, 5xx, connection); the
+    outbox's client (`durable_retries`) only retries dropped connections, because the outbox
+    retries a failed delivery itself, later, without holding anything up."""
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers.extend(
-        [
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
-            AsyncServerErrorRetryHandler(max_retry_count=1),
-            AsyncConnectionErrorRetryHandler(max_retry_count=1),
-        ]
-    )
+    client.retry_handlers.append(AsyncConnectionErrorRetryHandler(max_retry_count=1))
+    if not durable_retries:
+        client.retry_handlers.extend(
+            [
+                AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+                AsyncServerErrorRetryHandler(max_retry_count=1),
+            ]
+        )
     return client
 
 
@@ -43,6 +49,7 @@ class Container:
     database: Database
     clock: Clock
     slack: AsyncWebClient
+    slack_outbox: AsyncWebClient
     bot_token: str
     signing_secret: str
     deadline_policies: dict[str, DeadlinePolicy] = field(default_factory=dict)
@@ -92,6 +99,7 @@ def build_container(
         database=database or build_database(settings.database_url),
         clock=clock or SystemClock(),
         slack=build_slack_client(settings, token),
+        slack_outbox=build_slack_client(settings, token, durable_retries=True),
         bot_token=token,
         signing_secret=secret,
         deadline_policies=policies,
@@ -108,7 +116,9 @@ def default_deadline_policies() -> dict[str, DeadlinePolicy]:
 
 def _area_policy_tables() -> list[Mapping[str, DeadlinePolicy]]:
     # Each area exposes DEADLINE_POLICIES in its domain package; add one import per area.
+    from domain.incidents import DEADLINE_POLICIES as incidents
     from domain.inspections import DEADLINE_POLICIES as inspections
+    from domain.moderation import DEADLINE_POLICIES as moderation
     from domain.requirements import DEADLINE_POLICIES as requirements
 
-    return [requirements, inspections]
+    return [requirements, inspections, moderation, incidents]

@@ -299,12 +299,12 @@ class OutboxDispatcher:
         if isinstance(rendered, Skip):
             return Delivered()
         if isinstance(rendered, RenderedHome):
-            await self.container.slack.views_publish(user_id=user_id, view=rendered.view)
+            await self.container.slack_outbox.views_publish(user_id=user_id, view=rendered.view)
             return Delivered(superseded_up_to=newest_same_ref)
         target = channel_id or await self._dm_channel(user_id)
         if existing is not None:
             try:
-                await self.container.slack.chat_update(
+                await self.container.slack_outbox.chat_update(
                     channel=existing.channel_id,
                     ts=existing.ts,
                     text=rendered.text,
@@ -315,7 +315,7 @@ class OutboxDispatcher:
                 if error.response.get("error") != "message_not_found":
                     raise
         await self._pace(target)
-        result = await self.container.slack.chat_postMessage(
+        result = await self.container.slack_outbox.chat_postMessage(
             channel=target,
             text=rendered.text,
             blocks=rendered.blocks,
@@ -352,7 +352,7 @@ class OutboxDispatcher:
     async def _dm_channel(self, user_id: str) -> str:
         channel = self._dm_channels.get(user_id)
         if channel is None:
-            result = await self.container.slack.conversations_open(users=user_id)
+            result = await self.container.slack_outbox.conversations_open(users=user_id)
             channel = str(result["channel"]["id"])
             self._dm_channels[user_id] = channel
         return channel
