@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from domain.access import Actor
+from domain.deadlines.calendar import BusinessCalendar
 from domain.deadlines.models import SNOOZE_CHOICES, Deadline, DeadlineState, Step
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.events import DomainEvent, Subject
@@ -28,7 +29,17 @@ async def open_deadline(
     steps: Sequence[Step],
     owner_id: str | None = None,
     params: Mapping[str, str | int | None] | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> Deadline:
+    """With a `calendar`, step offsets count working time from `due_at` (areas compute `due_at`
+    itself with `calendar.add_business_time(uow.now(), sla)`)."""
+    if calendar is not None:
+        # Stored as plain offsets, so firing needs no calendar lookup and never drifts if the
+        # calendar is edited later.
+        steps = [
+            Step(calendar.add_business_time(due_at, step.offset) - due_at, step.action, step.level)
+            for step in steps
+        ]
     deadline = Deadline(
         id=None,
         kind=kind,
@@ -38,6 +49,7 @@ async def open_deadline(
         owner_id=owner_id,
         params=dict(params or {}),
         created_at=uow.now(),
+        calendar=calendar.name if calendar is not None and calendar.name else None,
     )
     return await uow.deadlines.add(deadline)
 
@@ -70,6 +82,8 @@ async def snooze_deadline(uow: UnitOfWork, actor: Actor, deadline_id: int, choic
     if deadline.owner_id is not None and actor.user_id != deadline.owner_id and not actor.is_admin:
         raise Conflict("errors.deadline.not_owner")
     until = _snooze_until(uow.now(), choice, duration)
+    if deadline.snoozed_until == until:
+        return deadline  # a double click or a Slack retry: already snoozed exactly so
     deadline.snooze(until)
     await uow.deadlines.save(deadline)
     uow.record(
