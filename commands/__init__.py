@@ -17,3 +17,6 @@ def register_listeners(app: AsyncApp, container: Container) -> None:
     from commands import requirements
 
     requirements.register(app, container)
+    from commands import inspections
+
+    inspections.register(app, container)

@@ -19,9 +19,10 @@ HomeSection = Callable[[RenderContext, Any], Awaitable[list[dict[str, Any]]]]
 
 def home_sections() -> list[HomeSection]:
     # Each area's commands package exposes HOME_SECTION in commands/<area>/home.py.
+    from commands.inspections.home import HOME_SECTION as inspections
     from commands.requirements.home import HOME_SECTION as requirements
 
-    return [requirements]
+    return [requirements, inspections]
 
 
 async def render_home(ctx: RenderContext) -> Rendered:
