@@ -110,6 +110,8 @@ class FakeSlack(RecordQueries):
         self.calls: list[ApiCall] = []
         self.response_url_posts: list[ResponseUrlPost] = []
         self.warnings: list[str] = []
+        # Failure injections requested by tests; the failed calls themselves are in ``calls``.
+        self.injections: list[str] = []
 
         self._triggers: dict[str, _Trigger] = {}
         self.response_targets: dict[str, ResponseTarget] = {}
@@ -214,11 +216,12 @@ class FakeSlack(RecordQueries):
     ) -> None:
         """The next ``times`` calls of ``method`` fail; ``ratelimited`` answers HTTP 429."""
         self._failures.setdefault(method, deque()).append(_Failure(error, times, retry_after))
+        self.injections.append(f"fail_next {method} {error} x{times} (Retry-After {retry_after})")
 
     def outage(self, on: bool) -> None:
         """While on, every request (API, upload, response_url) answers HTTP 503."""
         self._outage = on
-        self.warnings.append(f"outage {'started' if on else 'ended'} at {self.now():.3f}")
+        self.injections.append(f"outage {'on' if on else 'off'} at {self.now():.3f}")
 
     @property
     def in_outage(self) -> bool:

@@ -124,6 +124,7 @@ def test_outage_reaches_every_endpoint(fake: FakeSlack) -> None:
     fake.outage(False)
     assert fake.receive_upload(upload["file_id"], b"a").plain_text == "OK - 1"
     assert [c.injected for c in fake.calls_to("auth.test")] == [True]
+    assert [entry.split(" at ")[0] for entry in fake.injections] == ["outage on", "outage off"]
 
 
 def test_ephemeral_records_keep_their_source(fake: FakeSlack) -> None:
