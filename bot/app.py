@@ -89,12 +89,14 @@ def create_app(
 
     handlers: list[Any] = [healthz, readyz, slack_events, api_router(container)]
     handlers.extend(extra_handlers or [])
+    from api.errors import app_exception_handlers
     from api.openapi import openapi_config
 
     return Litestar(
         route_handlers=handlers,
         lifespan=[lifespan],
         openapi_config=openapi_config(),
+        exception_handlers=app_exception_handlers(),
         request_max_body_size=1_048_576,
         debug=False,
     )

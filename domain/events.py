@@ -33,6 +33,8 @@ class DomainEvent:
     # Added to the webhook body only, never to the hash-chained audit row: identities a
     # subscriber needs but the append-only log must not keep (personal data, Art. 11).
     webhook_data: JSONDict = field(default_factory=dict)
+    # Deliver to this one subscription only, whatever types it asked for (a test ping).
+    webhook_to: int | None = None
 
 
 @dataclass(frozen=True)

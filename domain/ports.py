@@ -15,7 +15,7 @@ from domain.deadlines.models import Deadline
 from domain.events import DomainEvent, Notice, Subject
 from domain.org.models import Department, Platform
 from domain.people.models import Person
-from domain.webhooks.models import WebhookSubscription
+from domain.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
 class Clock(Protocol):
@@ -86,6 +86,11 @@ class WebhookRepository(Protocol):
     async def get(self, subscription_id: int) -> WebhookSubscription | None: ...
     async def list(self, include_inactive: bool = False) -> list[WebhookSubscription]: ...
     async def save(self, subscription: WebhookSubscription) -> None: ...
+    async def deliveries(
+        self, subscription_id: int, before_id: int | None, limit: int
+    ) -> Sequence[WebhookDelivery]:
+        """The subscription's deliveries, newest first, with ids below `before_id` if given."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -96,3 +96,28 @@ async def verify_chain(session: AsyncSession, batch: int = 5000) -> ChainReport:
                 return ChainReport(checked, row.id, "contents were altered after they were written")
             prev_hash, expected_id, checked = row.hash, row.id + 1, checked + 1
         last_id = rows[-1].id
+
+
+async def read_events(
+    session: AsyncSession,
+    *,
+    after_id: int | None,
+    limit: int,
+    type_pattern: str | None = None,
+    subject_type: str | None = None,
+    subject_key: str | None = None,
+) -> list[EventRow]:
+    """A slice of the audit stream in id order; `type_pattern` is exact or a `prefix.*`."""
+    query = select(EventRow)
+    if after_id is not None:
+        query = query.where(EventRow.id > after_id)
+    if type_pattern:
+        if type_pattern.endswith(".*"):
+            query = query.where(EventRow.type.startswith(type_pattern[:-1], autoescape=True))
+        else:
+            query = query.where(EventRow.type == type_pattern)
+    if subject_type:
+        query = query.where(EventRow.subject_type == subject_type)
+    if subject_key:
+        query = query.where(EventRow.subject_key == subject_key)
+    return list((await session.scalars(query.order_by(EventRow.id).limit(limit))).all())

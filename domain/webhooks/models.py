@@ -20,3 +20,26 @@ class WebhookSubscription:
 
     def wants(self, event_type: str) -> bool:
         return self.active and any(fnmatch.fnmatchcase(event_type, p) for p in self.event_types)
+
+    def receives(self, event_type: str, addressed_to: int | None = None) -> bool:
+        """Whether an event goes to this subscription: by its types, or addressed to it alone."""
+        if addressed_to is not None:
+            return self.active and addressed_to == self.id
+        return self.wants(event_type)
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One attempt-tracked delivery of an event to a subscription (the delivery log)."""
+
+    id: int
+    subscription_id: int
+    event_id: int | None
+    event_type: str
+    state: str  # pending | sending | done | parked
+    attempts: int
+    response_status: int | None
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None

@@ -9,7 +9,7 @@ from domain.access import Actor, Permission, Role
 from domain.errors import Conflict, FieldErrors, NotFound
 from domain.events import DomainEvent, Subject
 from domain.ports import UnitOfWork
-from domain.webhooks.models import WebhookSubscription
+from domain.webhooks.models import WebhookDelivery, WebhookSubscription
 
 MANAGE_WEBHOOKS = Permission("webhook.manage", roles=(Role.ADMIN,), scope="admin")
 
@@ -77,3 +77,44 @@ async def unsubscribe_webhook(
         ),
     )
     return subscription
+
+
+async def list_webhooks(uow: UnitOfWork, actor: Actor) -> list[WebhookSubscription]:
+    """Every subscription, inactive ones too (their delivery logs stay readable)."""
+    actor.require(MANAGE_WEBHOOKS)
+    return await uow.webhooks.list(include_inactive=True)
+
+
+async def get_webhook(uow: UnitOfWork, actor: Actor, subscription_id: int) -> WebhookSubscription:
+    actor.require(MANAGE_WEBHOOKS)
+    subscription = await uow.webhooks.get(subscription_id)
+    if subscription is None:
+        raise NotFound("errors.webhook.not_found", id=subscription_id)
+    return subscription
+
+
+async def send_test_webhook(
+    uow: UnitOfWork, actor: Actor, subscription_id: int
+) -> WebhookSubscription:
+    """Queue a `webhook.test` ping to this one subscription, whatever event types it wants."""
+    subscription = await get_webhook(uow, actor, subscription_id)
+    if not subscription.active:
+        raise Conflict("errors.webhook.inactive", id=subscription_id)
+    uow.record(
+        actor,
+        DomainEvent(
+            "webhook.test",
+            Subject("webhook", subscription_id),
+            {"url": subscription.url},
+            webhook_to=subscription_id,
+        ),
+    )
+    return subscription
+
+
+async def list_deliveries(
+    uow: UnitOfWork, actor: Actor, subscription_id: int, before_id: int | None, limit: int
+) -> list[WebhookDelivery]:
+    """The delivery log, newest first: what was sent, what failed and why, what is parked."""
+    await get_webhook(uow, actor, subscription_id)
+    return list(await uow.webhooks.deliveries(subscription_id, before_id, limit))

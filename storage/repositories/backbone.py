@@ -13,8 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.apikeys.models import ApiKey
 from domain.deadlines.models import Deadline, DeadlineState, Step
 from domain.events import Subject
-from domain.webhooks.models import WebhookSubscription
-from storage.models.core import ApiKeyRow, DeadlineRow, DeadlineStepRow, WebhookSubscriptionRow
+from domain.webhooks.models import WebhookDelivery, WebhookSubscription
+from storage.models.core import (
+    ApiKeyRow,
+    DeadlineRow,
+    DeadlineStepRow,
+    OutboxRow,
+    WebhookSubscriptionRow,
+)
 
 
 def _steps_to_json(steps: list[Step]) -> list[Any]:
@@ -230,3 +236,31 @@ class SqlWebhooks:
         assert row is not None
         row.active, row.description = subscription.active, subscription.description
         row.event_types = list(subscription.event_types)
+
+    async def deliveries(
+        self, subscription_id: int, before_id: int | None, limit: int
+    ) -> Sequence[WebhookDelivery]:
+        query = select(OutboxRow).where(
+            OutboxRow.kind == "webhook", OutboxRow.subscription_id == subscription_id
+        )
+        if before_id is not None:
+            query = query.where(OutboxRow.id < before_id)
+        rows = await self.session.scalars(query.order_by(OutboxRow.id.desc()).limit(limit))
+        return [_delivery(row) for row in rows]
+
+
+def _delivery(row: OutboxRow) -> WebhookDelivery:
+    assert row.subscription_id is not None
+    return WebhookDelivery(
+        id=row.id,
+        subscription_id=row.subscription_id,
+        event_id=row.event_id,
+        event_type=str(row.payload.get("type", "")),
+        state=row.state,
+        attempts=row.attempts,
+        response_status=row.response_status,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+    )
