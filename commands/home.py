@@ -20,9 +20,10 @@ HomeSection = Callable[[RenderContext, Any], Awaitable[list[dict[str, Any]]]]
 def home_sections() -> list[HomeSection]:
     # Each area's commands package exposes HOME_SECTION in commands/<area>/home.py.
     from commands.inspections.home import HOME_SECTION as inspections
+    from commands.moderation.home import HOME_SECTION as moderation
     from commands.requirements.home import HOME_SECTION as requirements
 
-    return [requirements, inspections]
+    return [requirements, inspections, moderation]
 
 
 async def render_home(ctx: RenderContext) -> Rendered:
