@@ -27,8 +27,17 @@ async def prepare(container: Container) -> None:
 
 
 def serve(settings: Settings) -> int:
+    extra_handlers = []
+    if settings.sandbox:
+        from bot.sandbox.workspace import build_sandbox, sandbox_settings
+
+        settings = sandbox_settings(settings)
+        sandbox = build_sandbox(settings)
+        extra_handlers = sandbox.handlers
     container = build_container(settings)
-    app = create_app(container)  # its startup runs prepare() before serving
+    if settings.sandbox:
+        container.extras["sandbox"] = sandbox
+    app = create_app(container, extra_handlers=extra_handlers)  # startup runs prepare()
     if settings.sandbox:
         log.info(
             "no Slack credentials: sandbox workspace at http://%s:%s/sandbox",
