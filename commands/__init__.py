@@ -8,11 +8,12 @@ from bot.bootstrap import Container
 
 
 def register_listeners(app: AsyncApp, container: Container) -> None:
-    from commands import admin, errors, home
+    from commands import admin, deadlines, errors, home
 
     errors.register_error_handler(app, container)
     home.register(app, container)
     admin.register(app, container)
+    deadlines.register(app, container)
     # Product areas: one `register(app, container)` per package.
     from commands import requirements
 

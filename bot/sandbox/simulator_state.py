@@ -133,17 +133,17 @@ def default_state(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def locate(blocks: list[dict[str, Any]], key: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The (block, element) that ``key`` ("action_id" or "block_id.action_id") names."""
-    block_id, _, action_id = key.rpartition(".")
+    # Compared whole, not split at a dot: action ids are dotted by convention ("req.approve").
     matches = [
         (block, element)
         for block, element in iter_elements(blocks)
-        if element.get("action_id") == action_id and (not block_id or block["block_id"] == block_id)
+        if key in (element.get("action_id"), f"{block['block_id']}.{element.get('action_id')}")
     ]
     if not matches:
         present = [f"{b['block_id']}.{e['action_id']}" for b, e in iter_elements(blocks)]
         raise AssertionError(f"no element {key!r} here; present: {present}")
     if len(matches) > 1:
-        where = [f"{b['block_id']}.{action_id}" for b, _ in matches]
+        where = [f"{b['block_id']}.{e['action_id']}" for b, e in matches]
         raise AssertionError(f"{key!r} is ambiguous; name one of {where}")
     return matches[0]
 
