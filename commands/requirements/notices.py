@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commands import blocks as bk
+from commands.deadlines import snooze_menu
 from commands.notices import RenderContext, Rendered, RenderedMessage, Skip
 from commands.requirements import views
 from domain.events import Subject
@@ -109,17 +110,8 @@ async def render_reminder(ctx: RenderContext) -> Rendered:
     blocks.append(bk.actions(*elements))
     deadline_id = ctx.params.get("deadline_id")
     if deadline_id is not None and seat == ctx.recipient_user_id:
-        blocks.extend(_snooze_blocks(ctx, int(deadline_id)))
+        blocks.append(snooze_menu(int(deadline_id), ctx.t))
     return RenderedMessage(text, blocks)
-
-
-def _snooze_blocks(ctx: RenderContext, deadline_id: int) -> list[dict[str, Any]]:
-    try:
-        from commands.deadlines import snooze_menu  # the deadlines area owns snoozing
-    except ImportError:
-        return []
-    menu: Any = snooze_menu(deadline_id, ctx.t)
-    return menu if isinstance(menu, list) else [bk.actions(menu)]
 
 
 async def render_escalation(ctx: RenderContext) -> Rendered:
