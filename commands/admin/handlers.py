@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands.admin import views
+from commands.admin import backup, views
 from commands.framework import (
     Caller,
     SlashCommand,
@@ -25,6 +25,7 @@ def attach(command: SlashCommand) -> None:
     command.sub("dept", "admin.usage.dept")(dept)
     command.sub("platform", "admin.usage.platform")(platform)
     command.sub("apikey", "admin.usage.apikey", apikeys.MANAGE_KEYS)(apikey)
+    backup.attach(command)
 
 
 async def whoami(caller: Caller, args: list[str], body: dict[str, Any], ack: Any) -> None:
