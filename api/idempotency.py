@@ -113,6 +113,10 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     return receive_again
 
 
+def _still_running() -> ApiProblem:
+    return ApiProblem(409, "api.errors.idempotency_running", problem="idempotency-running")
+
+
 class IdempotencyStore:
     def __init__(self, container: Container) -> None:
         self.container = container
@@ -142,7 +146,7 @@ class IdempotencyStore:
                 try:
                     await session.commit()
                 except IntegrityError:  # PostgreSQL: a concurrent twin inserted it first
-                    raise ApiProblem(409, "api.errors.idempotency_running") from None
+                    raise _still_running() from None
                 return None
         if row.request_hash != request_hash:
             raise ApiProblem(
@@ -152,7 +156,7 @@ class IdempotencyStore:
                 errors=[{"field": "Idempotency-Key", "code": "api.errors.idempotency_mismatch"}],
             )
         if row.state != "done" or row.status_code is None or row.response_body is None:
-            raise ApiProblem(409, "api.errors.idempotency_running", problem="idempotency-running")
+            raise _still_running()
         stored = json.loads(row.response_body)
         return StoredResponse(row.status_code, stored["headers"], stored["body"].encode())
 
