@@ -14,6 +14,8 @@ from api.dependencies import router_dependencies
 from api.errors import API_PREFIX, exception_handlers
 from api.events import EventsController
 from api.idempotency import Idempotency
+from api.incident_integrations import IncidentIntegrationsController
+from api.incidents import IncidentsController
 from api.keys import KeysController, MeController
 from api.ratelimit import RateLimit, TokenBuckets
 from api.webhooks import WebhooksController
@@ -29,6 +31,8 @@ def build_api_router(container: Container) -> Router:
             EventsController,
             WebhooksController,
             # Product areas: one controller module each (api/<area>.py).
+            IncidentsController,
+            IncidentIntegrationsController,
         ],
         middleware=[
             ApiKeyAuth(container),

@@ -15,6 +15,9 @@ def register_listeners(app: AsyncApp, container: Container) -> None:
     admin.register(app, container)
     deadlines.register(app, container)
     # Product areas: one `register(app, container)` per package.
+    from commands import incidents
+
+    incidents.register(app, container)
     from commands import requirements
 
     requirements.register(app, container)

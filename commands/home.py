@@ -19,11 +19,12 @@ HomeSection = Callable[[RenderContext, Any], Awaitable[list[dict[str, Any]]]]
 
 def home_sections() -> list[HomeSection]:
     # Each area's commands package exposes HOME_SECTION in commands/<area>/home.py.
+    from commands.incidents.home import HOME_SECTION as incidents
     from commands.inspections.home import HOME_SECTION as inspections
     from commands.moderation.home import HOME_SECTION as moderation
     from commands.requirements.home import HOME_SECTION as requirements
 
-    return [requirements, inspections, moderation]
+    return [requirements, inspections, moderation, incidents]
 
 
 async def render_home(ctx: RenderContext) -> Rendered:

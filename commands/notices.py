@@ -63,11 +63,12 @@ def notice_renderers() -> dict[str, Renderer]:
 
 def _area_modules() -> list[Any]:
     # Each area's commands package exposes RENDERERS in commands/<area>/notices.py.
+    from commands.incidents import notices as incidents
     from commands.inspections import notices as inspections
     from commands.moderation import notices as moderation
     from commands.requirements import notices as requirements
 
-    return [requirements, inspections, moderation]
+    return [requirements, inspections, moderation, incidents]
 
 
 async def render_text(ctx: RenderContext) -> Rendered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands.deadlines import snooze_menu
 from commands.incidents import views
 from commands.notices import RenderContext, Rendered, RenderedMessage, Skip
 from domain.incidents.announce import CARD, ESCALATION_POST, PAGE, REVIEW_REMINDER
@@ -85,12 +86,7 @@ def _snooze(ctx: RenderContext) -> dict[str, Any] | None:
     deadline_id = ctx.params.get("deadline_id")
     if deadline_id is None:
         return None
-    try:
-        from commands.deadlines import snooze_menu
-    except ImportError:  # the shared snooze control is optional
-        return None
-    menu: dict[str, Any] = snooze_menu(int(deadline_id), ctx.t)
-    return menu
+    return snooze_menu(int(deadline_id), ctx.t)
 
 
 RENDERERS: dict[str, Any] = {

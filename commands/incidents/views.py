@@ -190,10 +190,10 @@ def review_reminder_blocks(
     )
     blocks = [bk.section(text)]
     if not to_channel:
-        elements = [bk.button(t("inc.button.review"), REVIEW, incident.key, style="primary")]
+        button = bk.button(t("inc.button.review"), REVIEW, incident.key, style="primary")
+        blocks.append(bk.actions(button, block_id=f"inc.review.{incident.number}"))
         if snooze is not None:
-            elements.append(snooze)
-        blocks.append(bk.actions(*elements, block_id=f"inc.review.{incident.number}"))
+            blocks.append(snooze)  # the shared snooze control is a block of its own
     return blocks
 
 
