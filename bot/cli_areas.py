@@ -9,3 +9,8 @@ from typing import Any
 
 def add_area_commands(sub: Any, with_container: Callable[..., Any]) -> None:
     _ = (sub, with_container, argparse)
+    from bot.cli_backup import add_backup_commands
+    from bot.cli_config import add_config_commands
+
+    add_backup_commands(sub, with_container)
+    add_config_commands(sub, with_container)

@@ -24,6 +24,12 @@ async def prepare(container: Container) -> None:
             await uow.commit()
         if added:
             log.info("granted admin to %s (PLATOPS_ADMINS)", ", ".join(added))
+    if container.settings.config_file is not None:
+        from bot.config_file import apply_config_file
+
+        # An invalid file stops the start with the file's own error: fail fast, change nothing.
+        plan = await apply_config_file(container, container.settings.config_file)
+        log.info("PLATOPS_CONFIG %s: %s", container.settings.config_file, plan.summary())
 
 
 def serve(settings: Settings) -> int:

@@ -52,6 +52,7 @@ async def configure_department(
     approval_quorum: int | None = None,
     remind_after_hours: int | None = None,
     escalate_after_hours: int | None = None,
+    calendar: str | None = None,
 ) -> Department:
     actor.require(MANAGE_ORG)
     department = await get_department(uow, key)
@@ -61,6 +62,7 @@ async def configure_department(
         "approval_quorum": department.approval_quorum,
         "remind_after_hours": department.remind_after_hours,
         "escalate_after_hours": department.escalate_after_hours,
+        "calendar": department.calendar,
     }
     errors = FieldErrors()
     if approval_quorum is not None and not 1 <= approval_quorum <= 20:
@@ -75,12 +77,14 @@ async def configure_department(
     department.approval_quorum = approval_quorum or department.approval_quorum
     department.remind_after_hours = remind_after_hours or department.remind_after_hours
     department.escalate_after_hours = escalate_after_hours or department.escalate_after_hours
+    department.calendar = calendar or department.calendar
     after = {
         "name": department.name,
         "channel_id": department.channel_id,
         "approval_quorum": department.approval_quorum,
         "remind_after_hours": department.remind_after_hours,
         "escalate_after_hours": department.escalate_after_hours,
+        "calendar": department.calendar,
     }
     if after != before:
         await uow.org.save_department(department)
@@ -142,14 +146,26 @@ async def configure_platform(
     name: str | None = None,
     ops_channel_id: str | None = None,
     moderation_channel_id: str | None = None,
+    calendar: str | None = None,
 ) -> Platform:
     actor.require(MANAGE_ORG)
     platform = await get_platform(uow, key)
-    before = (platform.name, platform.ops_channel_id, platform.moderation_channel_id)
+    before = (
+        platform.name,
+        platform.ops_channel_id,
+        platform.moderation_channel_id,
+        platform.calendar,
+    )
     platform.name = name or platform.name
     platform.ops_channel_id = ops_channel_id or platform.ops_channel_id
     platform.moderation_channel_id = moderation_channel_id or platform.moderation_channel_id
-    after = (platform.name, platform.ops_channel_id, platform.moderation_channel_id)
+    platform.calendar = calendar or platform.calendar
+    after = (
+        platform.name,
+        platform.ops_channel_id,
+        platform.moderation_channel_id,
+        platform.calendar,
+    )
     if after != before:
         await uow.org.save_platform(platform)
         assert platform.id is not None
