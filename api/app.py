@@ -17,6 +17,7 @@ from api.idempotency import Idempotency
 from api.incident_integrations import IncidentIntegrationsController
 from api.incidents import IncidentsController
 from api.keys import KeysController, MeController
+from api.moderation import ModerationController, PlatformUsersController
 from api.ratelimit import RateLimit, TokenBuckets
 from api.webhooks import WebhooksController
 from bot.bootstrap import Container
@@ -33,6 +34,8 @@ def build_api_router(container: Container) -> Router:
             # Product areas: one controller module each (api/<area>.py).
             IncidentsController,
             IncidentIntegrationsController,
+            PlatformUsersController,
+            ModerationController,
         ],
         middleware=[
             ApiKeyAuth(container),

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.access import Actor
+from domain.errors import NotFound
 from domain.events import DomainEvent, JSONDict, Subject
 from domain.moderation import lookup
 from domain.moderation.access import VIEW_MODERATION
@@ -24,6 +25,7 @@ from domain.moderation.models import (
 )
 from domain.moderation.ports import CaseFilter, ModerationUnitOfWork
 from domain.org.models import Platform
+from domain.org.services import get_platform
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,10 @@ async def user_status(
 ) -> UserStatus:
     """The platform's hot path: banned?, until, active warnings, open appeal."""
     actor.require(VIEW_MODERATION)
-    ref = UserRef(platform_key, external_id)
-    platform = await lookup.platform_of(uow, ref)
-    return await uow.moderation.status_of(platform.key, external_id, uow.now())
+    status = await uow.moderation.status_of(platform_key.lower(), external_id, uow.now())
+    if not status.known:  # the cheap path first; only an unknown answer needs the platform
+        await get_platform(uow, platform_key)  # NotFound for a platform that does not exist
+    return status
 
 
 async def list_cases(
@@ -111,8 +114,6 @@ async def export_user(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> 
     history = await user_history(uow, actor, ref)
     user = history.user
     if user is None or user.id is None:
-        from domain.errors import NotFound
-
         raise NotFound("mod.errors.user_unknown", ref=f"{history.platform.key}:{ref.external_id}")
     uow.record(
         actor,

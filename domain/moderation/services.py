@@ -338,7 +338,8 @@ async def end_case(
     status: CaseStatus,
     reason: str = "",
 ) -> None:
-    was_in_effect = case.kind is CaseKind.BAN and case.is_active(uow.now())
+    # An expiring ban is in effect up to this very moment, so check the status, not the time.
+    was_in_effect = case.kind is CaseKind.BAN and case.status is CaseStatus.ACTIVE
     before = case.status
     case.close(status, actor.id_for_audit, uow.now(), reason[:TEXT_LIMIT])
     await uow.moderation.save_case(case)
