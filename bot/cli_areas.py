@@ -9,8 +9,10 @@ from typing import Any
 
 def add_area_commands(sub: Any, with_container: Callable[..., Any]) -> None:
     _ = (sub, with_container, argparse)
+    from api.cli import add_apikey_commands
     from bot.cli_backup import add_backup_commands
     from bot.cli_config import add_config_commands
 
+    add_apikey_commands(sub, with_container)
     add_backup_commands(sub, with_container)
     add_config_commands(sub, with_container)

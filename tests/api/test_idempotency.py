@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from api.idempotency import fingerprint
+from api.idempotency import fingerprint, purge_idempotency_keys
 from domain.apikeys.services import authenticate
 from storage.models.core import EventRow, IdempotencyKeyRow
 from tests.api.conftest import assert_problem, make_key
@@ -139,3 +139,14 @@ async def test_invalid_idempotency_keys_are_422(harness: Harness) -> None:
     admin = await make_key(harness)
     problem = assert_problem(await post_hook(harness, admin, "x" * 256), 422, "validation")
     assert problem["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_the_purge_job_forgets_keys_older_than_a_day(harness: Harness) -> None:
+    admin = await make_key(harness)
+    await post_hook(harness, admin, "old")
+    harness.clock.advance(hours=23)
+    await post_hook(harness, admin, "recent")
+    assert await purge_idempotency_keys(harness.container) == 0
+    harness.clock.advance(hours=2)
+    assert await purge_idempotency_keys(harness.container) == 1
+    assert (await post_hook(harness, admin, "recent")).headers["idempotent-replayed"] == "true"
