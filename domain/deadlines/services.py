@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from domain.access import Actor
 from domain.deadlines.calendar import BusinessCalendar
 from domain.deadlines.models import SNOOZE_CHOICES, Deadline, DeadlineState, Step
+from domain.deadlines.ports import CalendarsUnitOfWork
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.events import DomainEvent, Subject
 from domain.ports import UnitOfWork
@@ -82,6 +84,11 @@ async def snooze_deadline(uow: UnitOfWork, actor: Actor, deadline_id: int, choic
     if deadline.owner_id is not None and actor.user_id != deadline.owner_id and not actor.is_admin:
         raise Conflict("errors.deadline.not_owner")
     until = _snooze_until(uow.now(), choice, duration)
+    if choice == "tomorrow" and deadline.calendar:
+        # A deadline that follows business hours wakes up when the next working day opens.
+        calendar = await cast(CalendarsUnitOfWork, uow).calendars.get(deadline.calendar)
+        if calendar is not None:
+            until = calendar.next_day_opening(uow.now())
     if deadline.snoozed_until == until:
         return deadline  # a double click or a Slack retry: already snoozed exactly so
     deadline.snooze(until)
