@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select, update
 
 from bot.bootstrap import Container
-from commands.notices import RenderContext, RenderedHome, Renderer, Skip
+from commands.notices import RenderContext, RenderedHome, RenderedMessage, Renderer, Skip
 from domain.events import Subject
 from storage.models.core import OutboxRow, SlackMessageRow, WebhookSubscriptionRow
 from storage.uow import Committed, retry_delay
@@ -310,6 +310,7 @@ class OutboxDispatcher:
                     text=rendered.text,
                     blocks=rendered.blocks,
                 )
+                await self._upload(rendered, existing.channel_id)
                 return Delivered(superseded_up_to=newest_same_ref)
             except SlackApiError as error:
                 if error.response.get("error") != "message_not_found":
@@ -323,7 +324,23 @@ class OutboxDispatcher:
         )
         if row.ref:
             await self._remember_message(row.ref, result["channel"], result["ts"])
+        await self._upload(rendered, result["channel"])
         return Delivered(superseded_up_to=newest_same_ref)
+
+    async def _upload(self, rendered: RenderedMessage, channel: str) -> None:
+        """A file that goes with the message, after it. If the upload fails the row is retried:
+        with a ref the message is then updated in place (not posted twice) and the file sent."""
+        attached = rendered.file
+        if attached is None:
+            return
+        await self.container.slack_outbox.files_upload_v2(
+            channel=channel,
+            file=attached.content,
+            filename=attached.filename,
+            title=attached.title,
+            alt_txt=attached.alt_text or attached.title,
+            request_file_info=False,
+        )
 
     async def _render(
         self,

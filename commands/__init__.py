@@ -24,6 +24,9 @@ def register_listeners(app: AsyncApp, container: Container) -> None:
     from commands import inspections
 
     inspections.register(app, container)
+    from commands import reports
+
+    reports.register(app, container)
     from commands import moderation
 
     moderation.register(app, container)

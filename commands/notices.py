@@ -19,6 +19,16 @@ from domain.events import Subject
 class RenderedMessage:
     text: str  # the notification / accessibility fallback
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    # Uploaded to the same channel after the message (e.g. a report's chart image).
+    file: AttachedFile | None = None
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    filename: str
+    content: bytes
+    title: str
+    alt_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,10 @@ def _area_modules() -> list[Any]:
     from commands.incidents import notices as incidents
     from commands.inspections import notices as inspections
     from commands.moderation import notices as moderation
+    from commands.reports import notices as reports
     from commands.requirements import notices as requirements
 
-    return [requirements, inspections, moderation, incidents]
+    return [requirements, inspections, moderation, incidents, reports]
 
 
 async def render_text(ctx: RenderContext) -> Rendered:

@@ -26,7 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from api.idempotency import purge_idempotency_keys
 from bot.bootstrap import Container
 from bot.settings import Settings
-from scheduler import inspections, jobs
+from scheduler import inspections, jobs, reports
 
 Job = Callable[[Container], Awaitable[object]]
 TriggerFactory = Callable[[Settings], BaseTrigger]
@@ -56,6 +56,7 @@ def scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("sweep_outbox", jobs.sweep_outbox, every(60), misfire_grace_s=120),
         ScheduledJob("daily_backup", jobs.daily_backup, daily_at(3), misfire_grace_s=6 * 3600),
         ScheduledJob("open_due_inspections", inspections.open_due_inspections, every(60), 120),
+        ScheduledJob("post_due_reports", reports.post_due_reports, every(60), 120),
         ScheduledJob("purge_idempotency_keys", purge_idempotency_keys, every(3600), 7200),
     ]
 

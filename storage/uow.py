@@ -26,6 +26,7 @@ from storage.repositories.incidents import SqlIncidents, SqlOnCall
 from storage.repositories.inspections import SqlInspections
 from storage.repositories.moderation import SqlModeration
 from storage.repositories.org import SqlOrg, SqlPeople
+from storage.repositories.reports import SqlReports
 from storage.repositories.requirements import SqlRequirements
 
 
@@ -118,6 +119,7 @@ class SqlUnitOfWork:
         self.oncall = SqlOnCall(session)
         self.requirements = SqlRequirements(session)
         self.inspections = SqlInspections(session)
+        self.reports = SqlReports(session)
         self.moderation = SqlModeration(session)
 
     # -- what use cases call -------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Operations reports (Art. 8): computed from entities and events, on demand and on schedules."""

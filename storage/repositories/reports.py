@@ -1,0 +1,313 @@
+"""Report facts from indexed SQL over the events table and inspection runs (SQLAlchemy Core:
+no ORM objects on this hot path), and report schedules.
+
+Each query is a range on (type, occurred_at) or a lookup on (type, subject_id, occurred_at);
+sections for other areas read their events by type, never their tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from domain.org.models import Platform
+from domain.reports.models import (
+    DeclaredIncident,
+    InspectionCounts,
+    ReportFacts,
+    ReportKind,
+    Transition,
+)
+from domain.reports.ports import ReportSchedule
+from storage.models.core import EventRow
+from storage.models.inspections import InspectionRunRow, ReportScheduleRow
+
+COUNTED = (
+    "requirement.submitted",
+    "requirement.approved",
+    "requirement.rejected",
+    "requirement.changes_requested",
+    "requirement.withdrawn",
+    "incident.resolved",
+    "moderation.warning_issued",
+    "moderation.ban_started",
+    "moderation.ban_lifted",
+    "moderation.appeal_received",
+    "moderation.appeal_decided",
+    "moderation.report_received",
+)
+PLATFORM_SCOPED = ("incident.", "moderation.")
+# Requirement events that move it into a stage; `data.to` names it, else the type implies it.
+TRANSITIONS = {
+    "requirement.submitted": "approval",
+    "requirement.resubmitted": "approval",
+    "requirement.approved": "design",
+    "requirement.rejected": "rejected",
+    "requirement.changes_requested": "changes_requested",
+    "requirement.withdrawn": "withdrawn",
+    "requirement.stage_changed": "",
+}
+RECEIVED = ("moderation.report_received", "moderation.appeal_received")
+HANDLED = ("moderation.report_closed", "moderation.appeal_decided")
+OPEN_TOTALS = ("incident.declared", "incident.reopened", "incident.resolved")
+
+
+def _in_period(start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(EventRow.occurred_at >= start, EventRow.occurred_at < end)
+
+
+def _on_platform(platform: Platform | None) -> ColumnElement[bool] | None:
+    if platform is None:
+        return None
+    clause: ColumnElement[bool] = EventRow.data["platform"].as_string() == platform.key
+    return clause
+
+
+class SqlReports:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def facts(
+        self, start: datetime, end: datetime, now: datetime, platform: Platform | None
+    ) -> ReportFacts:
+        facts = ReportFacts()
+        facts.counts = await self._counts(start, end, platform)
+        await self._requirements(facts, start, end)
+        await self._incidents(facts, start, end, now, platform)
+        facts.handled = await self._handled(start, end, platform)
+        facts.inspections = await self._inspections(start, end, platform)
+        return facts
+
+    async def _rows(self, query: Any) -> list[Any]:
+        return list((await self.session.execute(query)).all())
+
+    async def _counts(
+        self, start: datetime, end: datetime, platform: Platform | None
+    ) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        scoped = _on_platform(platform)
+        for names, clause in (
+            ([t for t in COUNTED if not t.startswith(PLATFORM_SCOPED)], None),
+            ([t for t in COUNTED if t.startswith(PLATFORM_SCOPED)], scoped),
+        ):
+            query = (
+                select(EventRow.type, func.count())
+                .where(EventRow.type.in_(names), _in_period(start, end))
+                .group_by(EventRow.type)
+            )
+            if clause is not None:
+                query = query.where(clause)
+            counts.update({row[0]: int(row[1]) for row in await self._rows(query)})
+        return counts
+
+    async def _requirements(self, facts: ReportFacts, start: datetime, end: datetime) -> None:
+        to = EventRow.data["to"].as_string()
+        moved = await self._rows(
+            select(EventRow.type, EventRow.occurred_at, to).where(
+                EventRow.type.in_(
+                    ["requirement.submitted", "requirement.approved", "requirement.stage_changed"]
+                ),
+                _in_period(start, end),
+            )
+        )
+        facts.flows = defaultdict(list)
+        for kind, at, target in moved:
+            if kind == "requirement.stage_changed":
+                if target == "live":
+                    facts.live_at.append(at)
+            else:
+                facts.flows[kind.removeprefix("requirement.")].append(at)
+        facts.flows = dict(facts.flows)
+        active = (
+            select(EventRow.subject_id)
+            .where(EventRow.type.in_(list(TRANSITIONS)), _in_period(start, end))
+            .scalar_subquery()
+        )
+        rows = await self._rows(
+            select(EventRow.subject_id, EventRow.type, EventRow.occurred_at, to).where(
+                EventRow.type.in_(list(TRANSITIONS)),
+                EventRow.subject_id.in_(active),
+                EventRow.occurred_at < end,
+            )
+        )
+        facts.transitions = [
+            Transition(subject_id, target or TRANSITIONS[kind], at)
+            for subject_id, kind, at, target in rows
+            if target or TRANSITIONS[kind]
+        ]
+
+    async def _incidents(
+        self,
+        facts: ReportFacts,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        platform: Platform | None,
+    ) -> None:
+        scoped = _on_platform(platform)
+        declared = select(
+            EventRow.subject_id, EventRow.occurred_at, EventRow.data["severity"].as_string()
+        ).where(EventRow.type == "incident.declared", _in_period(start, end))
+        if scoped is not None:
+            declared = declared.where(scoped)
+        facts.incidents = [
+            DeclaredIncident(subject_id, at, severity or "SEV4")
+            for subject_id, at, severity in await self._rows(declared)
+        ]
+        if facts.incidents:
+            ids = declared.with_only_columns(EventRow.subject_id).scalar_subquery()
+            firsts = await self._rows(
+                select(EventRow.subject_id, EventRow.type, func.min(EventRow.occurred_at))
+                .where(
+                    EventRow.type.in_(["incident.acknowledged", "incident.resolved"]),
+                    EventRow.subject_id.in_(ids),
+                )
+                .group_by(EventRow.subject_id, EventRow.type)
+            )
+            for subject_id, kind, at in firsts:
+                target = facts.first_ack if kind == "incident.acknowledged" else facts.first_resolve
+                target[subject_id] = _aware(at)
+        totals = (
+            select(EventRow.type, func.count())
+            .where(EventRow.type.in_(OPEN_TOTALS), EventRow.occurred_at <= now)
+            .group_by(EventRow.type)
+        )
+        if scoped is not None:
+            totals = totals.where(scoped)
+        facts.incident_totals = {kind: int(n) for kind, n in await self._rows(totals)}
+
+    async def _handled(
+        self, start: datetime, end: datetime, platform: Platform | None
+    ) -> list[tuple[datetime, datetime]]:
+        received = EventRow.__table__.alias("received")
+        query = (
+            select(EventRow.occurred_at, func.min(received.c.occurred_at))
+            .join(
+                received,
+                and_(
+                    received.c.type.in_(RECEIVED),
+                    received.c.subject_id == EventRow.subject_id,
+                    received.c.subject_type == EventRow.subject_type,
+                ),
+            )
+            .where(EventRow.type.in_(HANDLED), _in_period(start, end))
+            .group_by(EventRow.id, EventRow.occurred_at)
+        )
+        scoped = _on_platform(platform)
+        if scoped is not None:
+            query = query.where(scoped)
+        return [(_aware(got), done) for done, got in await self._rows(query)]
+
+    async def _inspections(
+        self, start: datetime, end: datetime, platform: Platform | None
+    ) -> InspectionCounts:
+        def ranged(column: Any) -> Any:
+            clause = and_(column >= start, column < end)
+            if platform is not None:
+                clause = and_(clause, InspectionRunRow.platform_id == platform.id)
+            return clause
+
+        opened, late = (
+            await self._rows(
+                select(func.count(), func.count().filter(InspectionRunRow.late.is_(True))).where(
+                    ranged(InspectionRunRow.opened_at)
+                )
+            )
+        )[0]
+        done, failed = (
+            await self._rows(
+                select(
+                    func.count(), func.coalesce(func.sum(InspectionRunRow.failed_count), 0)
+                ).where(ranged(InspectionRunRow.completed_at))
+            )
+        )[0]
+        missed = await self.session.scalar(
+            select(func.count())
+            .select_from(InspectionRunRow)
+            .where(ranged(InspectionRunRow.missed_at))
+        )
+        return InspectionCounts(int(opened), int(done), int(missed or 0), int(failed), int(late))
+
+    # -- schedules -----------------------------------------------------------------------------
+    async def add_schedule(self, schedule: ReportSchedule) -> ReportSchedule:
+        row = ReportScheduleRow()
+        _fill(row, schedule)
+        self.session.add(row)
+        await self.session.flush()
+        schedule.id = row.id
+        return schedule
+
+    async def get_schedule(self, schedule_id: int) -> ReportSchedule | None:
+        row = await self.session.get(ReportScheduleRow, schedule_id)
+        return _schedule(row) if row else None
+
+    async def list_schedules(self) -> list[ReportSchedule]:
+        rows = await self.session.scalars(select(ReportScheduleRow).order_by(ReportScheduleRow.id))
+        return [_schedule(row) for row in rows]
+
+    async def save_schedule(self, schedule: ReportSchedule) -> None:
+        row = await self.session.get(ReportScheduleRow, schedule.id)
+        assert row is not None
+        _fill(row, schedule)
+
+    async def due_schedule_ids(self, now: datetime, limit: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(ReportScheduleRow.id)
+            .where(ReportScheduleRow.active.is_(True), ReportScheduleRow.next_run_at <= now)
+            .order_by(ReportScheduleRow.next_run_at)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def claim_schedule(
+        self, schedule_id: int, expected_run_at: datetime, next_run_at: datetime
+    ) -> bool:
+        result = await self.session.execute(
+            update(ReportScheduleRow)
+            .where(
+                ReportScheduleRow.id == schedule_id,
+                ReportScheduleRow.next_run_at == expected_run_at,
+                ReportScheduleRow.active.is_(True),
+            )
+            .values(next_run_at=next_run_at)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _aware(value: datetime) -> datetime:
+    """Aggregates (min) bypass the column type on SQLite; make them UTC-aware again."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _schedule(row: ReportScheduleRow) -> ReportSchedule:
+    return ReportSchedule(
+        id=row.id,
+        kind=ReportKind(row.kind),
+        channel_id=row.channel_id,
+        cron=row.cron,
+        timezone=row.timezone,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        platform_id=row.platform_id,
+        active=row.active,
+        next_run_at=row.next_run_at,
+        last_run_at=row.last_run_at,
+    )
+
+
+def _fill(row: ReportScheduleRow, schedule: ReportSchedule) -> None:
+    row.kind, row.channel_id, row.cron = schedule.kind.value, schedule.channel_id, schedule.cron
+    row.timezone, row.platform_id, row.active = (
+        schedule.timezone,
+        schedule.platform_id,
+        schedule.active,
+    )
+    row.next_run_at, row.last_run_at = schedule.next_run_at, schedule.last_run_at
+    row.created_by, row.created_at = schedule.created_by, schedule.created_at
