@@ -16,9 +16,11 @@ from api.events import EventsController
 from api.idempotency import Idempotency
 from api.incident_integrations import IncidentIntegrationsController
 from api.incidents import IncidentsController
+from api.inspections import InspectionsController
 from api.keys import KeysController, MeController
 from api.moderation import ModerationController, PlatformUsersController
 from api.ratelimit import RateLimit, TokenBuckets
+from api.reports import ReportsController
 from api.webhooks import WebhooksController
 from bot.bootstrap import Container
 
@@ -36,6 +38,8 @@ def build_api_router(container: Container) -> Router:
             IncidentIntegrationsController,
             PlatformUsersController,
             ModerationController,
+            InspectionsController,
+            ReportsController,
         ],
         middleware=[
             ApiKeyAuth(container),
