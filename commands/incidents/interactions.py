@@ -17,6 +17,12 @@ from domain.incidents import reviews, services
 from domain.incidents.models import IncidentSource
 
 
+def _source(metadata: str) -> IncidentSource:
+    """Where a declaration came from: the modal's metadata (e.g. "inspection"), else Slack."""
+    known = {source.value: source for source in IncidentSource}
+    return known.get(metadata, IncidentSource.SLACK)
+
+
 def _clicked(body: dict[str, Any]) -> str:
     return str(body["actions"][0]["value"])
 
@@ -63,7 +69,6 @@ def register(app: AsyncApp, container: Container) -> None:
     @app.view(modals.DECLARE_MODAL)
     async def declared(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         caller = await caller_for(container, body["user"]["id"])
-        source = view.get("private_metadata") or IncidentSource.SLACK.value
         async with caller.uow() as uow:
             outcome = await services.declare_incident(
                 uow,
@@ -72,9 +77,7 @@ def register(app: AsyncApp, container: Container) -> None:
                 platform=modals.submitted(view, "platform"),
                 severity=modals.submitted(view, "severity"),
                 description=modals.submitted(view, "description"),
-                source=IncidentSource(source)
-                if source in IncidentSource.__members__.values()
-                else IncidentSource.SLACK,
+                source=_source(view.get("private_metadata") or ""),
             )
             platform = await uow.org.get_platform(outcome.incident.platform_id)
             await uow.commit()

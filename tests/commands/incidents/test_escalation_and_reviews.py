@@ -154,3 +154,21 @@ async def test_only_owner_operators_or_admins_record_the_review(rota: Harness):
     refused = await h.sim.submit("UBOB", modal.id, {"summary.value": "x", "root_cause.value": "y"})
     assert "Only the review owner" in str(refused.json["errors"])
     assert [e for e in await events(h) if e.type == "incident.review_recorded"] == []
+
+
+async def test_declare_escalate_and_acknowledge_on_both_databases(any_harness: Harness):
+    h = any_harness
+    await h.seed_org()
+    await h.command("UALICE", "/incident", "oncall set web <@UOLIVIA>")
+    await declare(h, "UERIN", severity="SEV1")
+    assert await sweep(h, minutes=5) == 1
+    assert len(h.fake.dms_to("UOLIVIA")) == 1
+    await h.sim.click("UOLIVIA", views.ACK, message=card(h))
+    await h.settle()
+    assert "Acknowledged" in card(h).all_text and await sweep(h, minutes=30) == 0
+    assert [e.type for e in await events(h)] == [
+        "incident.oncall_set",
+        "incident.declared",
+        "incident.escalated",
+        "incident.acknowledged",
+    ]
