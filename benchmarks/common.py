@@ -37,15 +37,18 @@ class Server:
             self.process.kill()
 
 
-def start_server(env: dict[str, str], port: int, timeout_s: float = 30) -> Server:
+def start_server(
+    env: dict[str, str], port: int, timeout_s: float = 30, log_path: Path | None = None
+) -> Server:
     """`platops serve` in its own process (so load generation does not share its event loop)."""
     full_env = {**os.environ, **env, "PLATOPS_PORT": str(port), "PLATOPS_HOST": "127.0.0.1"}
+    log = log_path.open("ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve"],
         cwd=ROOT,
         env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
@@ -20,8 +21,10 @@ PROFILE_MAX_AGE_S = 24 * 3600
 
 
 def build_bolt_app(container: Container) -> AsyncApp:
+    identity = BotIdentity(container)
     app = AsyncApp(
         client=container.slack,
+        authorize=identity.as_listener(),
         signing_secret=container.signing_secret,
         # Handlers finish before the HTTP response: slash commands answer in the ack body, and
         # Slack calls that are not needed for the answer go through the outbox after commit.
@@ -47,6 +50,41 @@ async def _ignore_slack_retries(
         return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
     await next()
     return None
+
+
+class BotIdentity:
+    """Authorizes requests for our single workspace without depending on Slack being up.
+
+    Bolt's default single-team authorization calls auth.test on the first request and refuses
+    every request while that fails; during a Slack outage people could then not even run a slash
+    command whose effect is only queued. We remember auth.test's answer once it succeeds and
+    authorize with the configured token meanwhile.
+    """
+
+    def __init__(self, container: Container) -> None:
+        self.container = container
+        self._known: AuthorizeResult | None = None
+
+    def as_listener(self) -> Callable[..., Awaitable[AuthorizeResult]]:
+        # Bolt passes arguments by parameter name, so it needs a plain function (no `self`).
+        async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+            return await self.authorize(enterprise_id, team_id)
+
+        return authorize
+
+    async def authorize(self, enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        if self._known is not None:
+            return self._known
+        token = self.container.bot_token
+        try:
+            answer = await self.container.slack_outbox.auth_test()  # no in-place retries
+        except Exception as error:  # Slack down: still serve, just without the bot's ids
+            log.warning("auth.test failed (%s); serving with the configured token", error)
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+        self._known = AuthorizeResult.from_auth_test_response(
+            auth_test_response=answer, bot_token=token
+        )
+        return self._known
 
 
 class ProfileCache:
@@ -83,7 +121,7 @@ class ProfileCache:
 
     async def refresh(self, user_id: str) -> Person | None:
         try:
-            result = await self.container.slack.users_info(user=user_id, include_locale=True)
+            result = await self.container.slack_outbox.users_info(user=user_id, include_locale=True)
         except Exception as error:  # a profile is a nicety; never fail a request for it
             log.warning("users.info failed for %s: %s", user_id, error)
             self._fresh.pop(user_id, None)
