@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
+from typing import Any
 
 import uvicorn
+from litestar import Litestar
 
 from bot.app import create_app
 from bot.bootstrap import Container, build_container
@@ -30,10 +33,16 @@ async def prepare(container: Container) -> None:
         # An invalid file stops the start with the file's own error: fail fast, change nothing.
         plan = await apply_config_file(container, container.settings.config_file)
         log.info("PLATOPS_CONFIG %s: %s", container.settings.config_file, plan.summary())
+    sandbox = container.extras.get("sandbox")
+    if sandbox is not None:
+        await sandbox.seed(container)
 
 
-def serve(settings: Settings) -> int:
-    extra_handlers = []
+def build_serve_app(settings: Settings) -> tuple[Litestar, Settings]:
+    """The app `serve` runs (with the sandbox when no Slack credentials are set), and the
+    settings it runs with."""
+    extra_handlers: list[Any] = []
+    sandbox = None
     if settings.sandbox:
         from bot.sandbox.workspace import build_sandbox, sandbox_settings
 
@@ -41,14 +50,25 @@ def serve(settings: Settings) -> int:
         sandbox = build_sandbox(settings)
         extra_handlers = sandbox.handlers
     container = build_container(settings)
-    if settings.sandbox:
+    if sandbox is not None:
         container.extras["sandbox"] = sandbox
-    app = create_app(container, extra_handlers=extra_handlers)  # startup runs prepare()
+        sandbox.container = container
+    return create_app(container, extra_handlers=extra_handlers), settings  # startup: prepare()
+
+
+def serve(settings: Settings) -> int:
+    from bot.sandbox.workspace import SandboxRefused, local_base_url
+
+    try:
+        app, settings = build_serve_app(settings)
+    except SandboxRefused as error:
+        print(f"platops: {error}", file=sys.stderr)
+        return 2
     if settings.sandbox:
-        log.info(
-            "no Slack credentials: sandbox workspace at http://%s:%s/sandbox",
-            settings.host,
-            settings.port,
+        # Printed, not only logged: this is the line a person starting `./dev serve` looks for.
+        print(
+            f"No Slack credentials: sandbox workspace at {local_base_url(settings)}/sandbox",
+            flush=True,
         )
     uvicorn.run(
         app,
