@@ -86,8 +86,6 @@ async def open_due_run(uow: InspectionsUnitOfWork, plan_id: int) -> InspectionRu
             notified=recipients,
         )
     )
-    if run is None:
-        return None
     assert run.id is not None
     uow.record(
         Actor.system("scheduler"),

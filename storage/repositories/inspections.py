@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Role
@@ -120,6 +119,12 @@ class SqlInspections:
         row = await self.session.get(InspectionPlanRow, plan_id)
         return _plan(row) if row else None
 
+    async def load_plans(self, plan_ids: list[int]) -> None:
+        """Load these plans in one query; later `get_plan` calls are answered from memory."""
+        await self.session.scalars(
+            select(InspectionPlanRow).where(InspectionPlanRow.id.in_(plan_ids))
+        )
+
     async def find_plan_by_name(self, name: str) -> InspectionPlan | None:
         row = await self.session.scalar(
             select(InspectionPlanRow)
@@ -179,15 +184,13 @@ class SqlInspections:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- runs ----------------------------------------------------------------------------------
-    async def add_run(self, run: InspectionRun) -> InspectionRun | None:
+    async def add_run(self, run: InspectionRun) -> InspectionRun:
+        # Callers claim the tick first (claim_tick), so a duplicate here means two writers raced
+        # past it: the unique (plan, tick) constraint fails that whole transaction.
         row = InspectionRunRow()
         _fill_run(row, run)
-        try:
-            async with self.session.begin_nested():
-                self.session.add(row)
-                await self.session.flush()
-        except IntegrityError:
-            return None
+        self.session.add(row)
+        await self.session.flush()
         run.id = row.id
         return run
 
