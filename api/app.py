@@ -21,6 +21,7 @@ from api.keys import KeysController, MeController
 from api.moderation import ModerationController, PlatformUsersController
 from api.ratelimit import RateLimit, TokenBuckets
 from api.reports import ReportsController
+from api.requirements import RequirementsController
 from api.webhooks import WebhooksController
 from bot.bootstrap import Container
 
@@ -40,6 +41,7 @@ def build_api_router(container: Container) -> Router:
             ModerationController,
             InspectionsController,
             ReportsController,
+            RequirementsController,
         ],
         middleware=[
             ApiKeyAuth(container),

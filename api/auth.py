@@ -161,7 +161,10 @@ async def acting_user(
         assert email is not None
         person = await uow.people.find_by_email(email.strip())
         field, by, value = "email", "email", email
-    if person is None:
+    acting_id = person.user_id if person else user_id.strip() if user_id else ""
+    grants = await uow.people.grants_of(acting_id) if acting_id else frozenset()
+    # Profiles are learnt when someone first uses the bot; a person granted a role who has
+    # not (yet) is still known by their id. An email can only be matched against a profile.
+    if person is None and not grants:
         raise ValidationFailed.single(field, "api.errors.unknown_user", by=by, value=value)
-    grants = await uow.people.grants_of(person.user_id)
-    return Actor.user(person.user_id, grants, via_api_key=principal.key_id)
+    return Actor.user(acting_id, grants, via_api_key=principal.key_id)

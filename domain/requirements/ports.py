@@ -30,6 +30,7 @@ class HistoryEntry:
     type: str
     actor_id: str
     data: dict[str, Any]
+    actor_kind: str = "user"  # user, integration or system
 
 
 class RequirementRepository(Protocol):

@@ -240,7 +240,10 @@ class SqlRequirements:
             .order_by(EventRow.id.desc())
             .limit(limit)
         )
-        entries = [HistoryEntry(r.occurred_at, r.type, r.actor_id, dict(r.data)) for r in rows]
+        entries = [
+            HistoryEntry(r.occurred_at, r.type, r.actor_id, dict(r.data), r.actor_kind)
+            for r in rows
+        ]
         return list(reversed(entries))
 
     # -- delegations -----------------------------------------------------------------------------
