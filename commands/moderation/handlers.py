@@ -9,7 +9,7 @@ from commands.framework import Caller, SlashCommand, UsageError, ephemeral
 from commands.moderation import modals, views
 from commands.moderation.notices import case_view, item_parts, moderation_policy
 from domain.errors import ValidationFailed
-from domain.moderation import lookup, queries, queue, services
+from domain.moderation import closing, lookup, queries, queue
 from domain.moderation.access import MODERATE, VIEW_MODERATION
 from domain.moderation.catalogue import Rule
 from domain.moderation.models import UserRef, parse_user_ref
@@ -91,7 +91,7 @@ async def unban(caller: Caller, args: list[str], body: dict[str, Any], ack: Any)
         raise UsageError()
     async with caller.uow() as uow:
         ref, _ = await resolve_ref(uow, args[0])
-        case = await services.unban_user(uow, caller.actor, ref, " ".join(args[1:]))
+        case = await closing.unban_user(uow, caller.actor, ref, " ".join(args[1:]))
         await uow.commit()
     await ack(ephemeral(caller.t("mod.done.unbanned", ref=str(ref), key=case.key)))
 

@@ -13,7 +13,7 @@ from commands.moderation import modals, views
 from commands.moderation.handlers import open_case_modal, pick_rule
 from commands.moderation.notices import moderation_policy
 from domain.events import Notice, UserRecipient
-from domain.moderation import queue, services
+from domain.moderation import closing, queue, services
 from domain.moderation.access import MODERATE
 from domain.moderation.models import ItemKind, ModerationCase, UserRef, parse_user_ref
 
@@ -21,7 +21,7 @@ from domain.moderation.models import ItemKind, ModerationCase, UserRef, parse_us
 def register(app: AsyncApp, container: Container) -> None:
     simple = {
         views.CONFIRM: services.confirm_case,
-        views.REVOKE: services.revoke_case,
+        views.REVOKE: closing.revoke_case,
         views.TAKE: queue.take_item,
         views.DISMISS: queue.dismiss_item,
     }
@@ -54,7 +54,7 @@ def _clicked(container: Container, use_case: Any) -> Any:
 
 def _apply_proposal(container: Container) -> Any:
     async def apply(uow: Any, actor: Any, case_id: int) -> ModerationCase:
-        return await services.apply_proposal(uow, actor, case_id, moderation_policy(container))
+        return await closing.apply_proposal(uow, actor, case_id, moderation_policy(container))
 
     return apply
 

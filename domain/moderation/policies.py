@@ -8,9 +8,9 @@ from domain.access import Actor
 from domain.deadlines.models import Deadline, Step
 from domain.events import ChannelRecipient, DomainEvent, Notice, UserRecipient
 from domain.moderation import announce
+from domain.moderation.closing import lift_expired_ban
 from domain.moderation.models import CaseStatus, Confirmation
 from domain.moderation.ports import ModerationUnitOfWork
-from domain.moderation.services import lift_expired_ban
 from domain.ports import UnitOfWork
 
 

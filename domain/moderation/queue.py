@@ -12,6 +12,7 @@ from domain.events import DomainEvent
 from domain.moderation import announce, lookup
 from domain.moderation.access import MODERATE, SUBMIT_TO_QUEUE, VIEW_MODERATION
 from domain.moderation.catalogue import DEFAULT_POLICY, ModerationPolicy
+from domain.moderation.closing import end_case
 from domain.moderation.models import (
     CONTENT_ID,
     EXTERNAL_ID,
@@ -23,7 +24,7 @@ from domain.moderation.models import (
     UserRef,
 )
 from domain.moderation.ports import ModerationUnitOfWork
-from domain.moderation.services import QUEUE_ITEM, TEXT_LIMIT, end_case
+from domain.moderation.services import QUEUE_ITEM, TEXT_LIMIT
 from domain.org.models import Platform
 
 QUEUE_SEQUENCE = {ItemKind.REPORT: "RPT", ItemKind.APPEAL: "APL"}

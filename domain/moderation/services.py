@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from domain.access import Actor
 from domain.deadlines.models import Step
 from domain.deadlines.services import close_deadlines, open_deadline
-from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
+from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
 from domain.moderation.access import MODERATE
@@ -107,7 +107,7 @@ async def _new_case(
     return await uow.moderation.add_case(case)
 
 
-async def _authorize(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> Platform:
+async def authorize(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> Platform:
     platform = await lookup.platform_of(uow, ref)
     actor.require(MODERATE, platform_id=platform.id)
     return platform
@@ -121,7 +121,7 @@ async def warn_user(
     policy: ModerationPolicy = DEFAULT_POLICY,
 ) -> ModerationCase:
     """A warning notice for a minor violation (Art. 13): the user is told what they did."""
-    await _authorize(uow, actor, ref)
+    await authorize(uow, actor, ref)
     errors = FieldErrors()
     _check_draft(errors, draft, policy)
     errors.raise_if_any()
@@ -176,7 +176,7 @@ async def ban_user(
 ) -> ModerationCase:
     """A ban for a serious violation. Permanent bans and content deletion wait for a second
     moderator (four-eyes); a temporary ban takes effect at once and lifts itself on time."""
-    await _authorize(uow, actor, ref)
+    await authorize(uow, actor, ref)
     now = uow.now()
     errors = FieldErrors()
     _check_draft(errors, draft, policy)
@@ -194,7 +194,7 @@ async def ban_user(
     errors.raise_if_any()
     platform, user = await lookup.ensure_user(uow, ref, draft.handle)
     assert user.id is not None
-    current = await _current_ban(uow, user.id, now)
+    current = await current_ban(uow, user.id, now)
     if current is not None:
         raise Conflict("mod.errors.already_banned", ref=str(ref), case=current.key)
     deletes = bool(draft.content_ids)
@@ -246,7 +246,7 @@ async def ban_user(
 async def confirm_case(uow: ModerationUnitOfWork, actor: Actor, case_id: int) -> ModerationCase:
     """The second pair of eyes: a different moderator makes a permanent ban / deletion effective."""
     case = await lookup.case_by_id(uow, case_id)
-    platform, user = await _case_context(uow, case)
+    platform, user = await case_context(uow, case)
     actor.require(MODERATE, platform_id=platform.id)
     if case.confirmation is not Confirmation.PENDING or case.final:
         raise Conflict("mod.errors.not_pending", case=case.key)
@@ -289,109 +289,7 @@ async def confirm_case(uow: ModerationUnitOfWork, actor: Actor, case_id: int) ->
     return case
 
 
-async def revoke_case(
-    uow: ModerationUnitOfWork, actor: Actor, case_id: int, reason: str = ""
-) -> ModerationCase:
-    """Withdraw a case (a mistake, a pending action nobody should confirm)."""
-    case = await lookup.case_by_id(uow, case_id)
-    platform, user = await _case_context(uow, case)
-    actor.require(MODERATE, platform_id=platform.id)
-    if case.final:
-        raise Conflict("mod.errors.case_closed", case=case.key, status=case.status.value)
-    await end_case(uow, actor, platform, user, case, CaseStatus.REVOKED, reason)
-    return case
-
-
-async def unban_user(
-    uow: ModerationUnitOfWork, actor: Actor, ref: UserRef, reason: str
-) -> ModerationCase:
-    await _authorize(uow, actor, ref)
-    if not reason.strip():
-        raise ValidationFailed.single("reason", "mod.errors.reason_required")
-    platform, user = await lookup.existing_user(uow, ref)
-    assert user.id is not None
-    case = await _current_ban(uow, user.id, uow.now())
-    if case is None:
-        raise NotFound("mod.errors.not_banned", ref=f"{platform.key}:{ref.external_id}")
-    await end_case(uow, actor, platform, user, case, CaseStatus.LIFTED, reason.strip())
-    return case
-
-
-async def lift_expired_ban(uow: ModerationUnitOfWork, case_id: int) -> bool:
-    """The scheduler's side of a temporary ban: lift it once its time is up (recorded once)."""
-    case = await uow.moderation.get_case(case_id)
-    if case is None or case.status is not CaseStatus.ACTIVE or case.kind is not CaseKind.BAN:
-        return False
-    if case.ends_at is None or case.ends_at > uow.now():
-        return False
-    platform, user = await _case_context(uow, case)
-    await end_case(uow, Actor.system("scheduler"), platform, user, case, CaseStatus.EXPIRED)
-    return True
-
-
-async def end_case(
-    uow: ModerationUnitOfWork,
-    actor: Actor,
-    platform: Platform,
-    user: PlatformUser,
-    case: ModerationCase,
-    status: CaseStatus,
-    reason: str = "",
-) -> None:
-    # An expiring ban is in effect up to this very moment, so check the status, not the time.
-    was_in_effect = case.kind is CaseKind.BAN and case.status is CaseStatus.ACTIVE
-    before = case.status
-    case.close(status, actor.id_for_audit, uow.now(), reason[:TEXT_LIMIT])
-    await uow.moderation.save_case(case)
-    await close_deadlines(uow, case.subject)
-    data = {**announce.case_data(platform, user, case), "before": before.value}
-    who = announce.identity(platform, user)
-    if status is CaseStatus.REVOKED:
-        uow.record(
-            actor, DomainEvent("moderation.case_revoked", case.subject, data, webhook_data=who)
-        )
-    if was_in_effect:
-        lifted = {**data, "reason": "expired" if status is CaseStatus.EXPIRED else status.value}
-        uow.record(
-            actor, DomainEvent("moderation.ban_lifted", case.subject, lifted, webhook_data=who)
-        )
-        announce.log_line(uow, platform, f"mod.log.{status.value}", case, by=actor.id_for_audit)
-    announce.show_case(uow, platform, case)
-    await announce.refresh_moderator_homes(uow, platform)
-
-
-async def apply_proposal(
-    uow: ModerationUnitOfWork, actor: Actor, case_id: int, policy: ModerationPolicy = DEFAULT_POLICY
-) -> ModerationCase:
-    """One click on the ladder's proposal: ban the warned user as proposed."""
-    warning = await lookup.case_by_id(uow, case_id)
-    if warning.proposal is None:
-        raise Conflict("mod.errors.no_proposal", case=warning.key)
-    platform, user = await _case_context(uow, warning)
-    proposal = warning.proposal
-    draft = CaseDraft(
-        rule_code=warning.rule_code,
-        notice_text=warning.notice_text,
-        internal_note="",
-    )
-    until = None if proposal.days is None else uow.now() + timedelta(days=proposal.days)
-    ban = await ban_user(
-        uow,
-        actor,
-        UserRef(platform.key, user.external_id),
-        draft,
-        permanent=proposal.days is None,
-        until=until,
-        reason=f"ladder: {proposal.warnings} warnings / {proposal.within_days} d ({warning.key})",
-        policy=policy,
-    )
-    warning.proposal = None  # taken: the card stops offering it
-    await uow.moderation.save_case(warning)
-    announce.show_case(uow, platform, warning)
-    return ban
-
-
-async def _case_context(
+async def case_context(
     uow: ModerationUnitOfWork, case: ModerationCase
 ) -> tuple[Platform, PlatformUser]:
     platform = await uow.org.get_platform(case.platform_id)
@@ -410,7 +308,7 @@ async def _active_warnings(
     ]
 
 
-async def _current_ban(
+async def current_ban(
     uow: ModerationUnitOfWork, user_id: int, now: datetime
 ) -> ModerationCase | None:
     """The ban in effect or waiting for confirmation, if any."""

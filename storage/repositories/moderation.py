@@ -333,13 +333,16 @@ class SqlModeration:
             .where(in_effect, cases.c.kind == CaseKind.WARNING.value)
             .scalar_subquery()
         )
+        # No ORDER BY/min(): with one, SQLite's planner walks the (kind, number) index over
+        # every appeal instead of this user's few rows. A user rarely has two open appeals.
         appeal = (
-            select(func.min(items.c.number))
+            select(items.c.number)
             .where(
                 items.c.platform_user_id == users.c.id,
                 items.c.kind == ItemKind.APPEAL.value,
                 items.c.status.in_(_OPEN_ITEMS),
             )
+            .limit(1)
             .scalar_subquery()
         )
         platforms = PlatformRow.__table__

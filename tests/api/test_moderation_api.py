@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.sandbox import serve_asgi
 from storage.audit import verify_chain
-from storage.models.core import EventRow
+from storage.models.core import EventRow, OutboxRow
 from storage.models.moderation import ModerationCaseRow
 from tests.api.conftest import assert_problem, make_key
 from tests.commands.moderation.conftest import ModDriver
@@ -281,8 +281,14 @@ async def test_export_and_erase_keep_an_anonymised_record(mod, keys, platform):
         [],
     )
     assert "moderation.user_exported" in types and "moderation.user_erased" in types
+    await h.settle()
     assert platform.of("moderation.user_erased")[0]["data"]["external_id"] == "u-100"
-    # Webhook bodies already delivered no longer hold the identity either.
+    # The delivery log no longer holds the identity or the notice text either.
+    async with h.container.reader() as uow:
+        kept = [r.payload for r in await uow.session.scalars(select(OutboxRow))]
+    warned = next(p for p in kept if p.get("type") == "moderation.warning_issued")
+    assert warned["data"]["external_id"].startswith("erased-")
+    assert warned["data"]["notice_text"] == "" and warned["data"]["content_ids"] == []
     card = mod.card("CASE-1")
     assert "tickets4u" not in card.all_text and "u-100" not in card.all_text
 
