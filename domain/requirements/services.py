@@ -12,7 +12,9 @@ from datetime import timedelta
 from typing import cast
 
 from domain.access import Actor, Permission, Role
+from domain.deadlines.calendar import BusinessCalendar
 from domain.deadlines.models import Step
+from domain.deadlines.ports import CalendarsUnitOfWork
 from domain.deadlines.services import close_deadlines, open_deadline
 from domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from domain.events import DomainEvent, JSONDict
@@ -266,18 +268,32 @@ async def active_delegates(uow: UnitOfWork, seats: list[str]) -> dict[str, str]:
 async def _open_deadlines(
     uow: UnitOfWork, requirement: Requirement, department: Department
 ) -> None:
+    """Each seat owes a vote: reminded, then escalated, counting the department's working hours
+    when it follows a calendar (a Friday-evening request is not "overdue" on Saturday)."""
     remind = timedelta(hours=department.remind_after_hours)
     escalate = max(timedelta(hours=department.escalate_after_hours) - remind, timedelta(0))
+    calendar = await _calendar_of(uow, department)
+    now = uow.now()
+    due = calendar.add_business_time(now, remind) if calendar else now + remind
     for seat in requirement.seats:
         await open_deadline(
             uow,
             APPROVAL_DEADLINE,
             requirement.subject,
-            uow.now() + remind,
+            due,
             [Step(timedelta(0), "remind"), Step(escalate, "escalate", level=1)],
             owner_id=seat,
             params={"round": requirement.round},
+            calendar=calendar,
         )
+
+
+async def _calendar_of(uow: UnitOfWork, department: Department) -> BusinessCalendar | None:
+    if not department.calendar:
+        return None
+    # A calendar removed while a department still names it must not block submissions:
+    # the deadlines then count plain wall-clock time.
+    return await cast(CalendarsUnitOfWork, uow).calendars.get(department.calendar)
 
 
 async def _seat_for(uow: UnitOfWork, requirement: Requirement, voter: str) -> str:

@@ -160,6 +160,14 @@ async def test_unanswered_approval_is_escalated(req):
     req.assert_valid_block_kit()
 
 
+def snooze_value(reminder, choice="4h"):
+    """The menu entry as rendered: its value names the reminder's own deadline."""
+    (menu,) = [b for b in reminder.blocks if b.get("block_id", "").startswith("snooze:")]
+    options = menu["elements"][0]["options"]
+    (value,) = [o["value"] for o in options if o["value"].endswith(f":{choice}")]
+    return value
+
+
 async def test_snoozing_the_reminder_delays_the_escalation(req):
     h = req.h
     await req.submit()
@@ -168,7 +176,9 @@ async def test_snoozing_the_reminder_delays_the_escalation(req):
     await h.settle()
     reminder = next(m for m in h.fake.dms_to("UCAROL") if "Reminder" in m.all_text)
     h.clock.advance(hours=46)  # 71 h after submission; escalation is due at 72 h
-    await h.sim.click("UCAROL", "deadline.snooze", message=reminder, selected_option_value="1:4h")
+    await h.sim.click(
+        "UCAROL", "deadline.snooze", message=reminder, selected_option_value=snooze_value(reminder)
+    )
     await h.settle()
 
     async def escalated() -> list[str]:
