@@ -319,10 +319,19 @@ def _compare(
     return Change(noun, key, "update" if details else "unchanged", details, item=item)
 
 
+def _area_sections() -> list[ConfigSection]:
+    # Imported late: area sections build on this module's item types (Item, Slug, …).
+    from bot.config_inspections import InspectionPlansSection
+
+    return [InspectionPlansSection()]
+
+
 SECTIONS: list[ConfigSection] = [
     CalendarsSection(),
     DepartmentsSection(),
     PlatformsSection(),
     GrantsSection(),
     # Areas add their section here (inspection plans, the rule catalogue, …).
+    *_area_sections(),
 ]
+
