@@ -15,7 +15,12 @@ async def home_section(ctx: RenderContext, actor: Actor) -> list[dict[str, Any]]
     if not actor.can(MODERATE):
         return []
     t = ctx.t
-    pending = [c for c in await ctx.uow.moderation.pending_cases() if c.created_by != actor.user_id]
+    # Only what this moderator may confirm: not their own cases, only their platforms.
+    pending = [
+        c
+        for c in await ctx.uow.moderation.pending_cases()
+        if c.created_by != actor.user_id and actor.can(MODERATE, platform_id=c.platform_id)
+    ]
     items = await ctx.uow.moderation.open_items(limit=10)
     blocks: list[dict[str, Any]] = [bk.header(t("mod.home.title"))]
     if not pending and not items:
