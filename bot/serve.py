@@ -38,9 +38,9 @@ async def prepare(container: Container) -> None:
         await sandbox.seed(container)
 
 
-def build_serve_app(settings: Settings) -> tuple[Litestar, Settings]:
-    """The app `serve` runs (with the sandbox when no Slack credentials are set), and the
-    settings it runs with."""
+def build_serve_app(settings: Settings) -> tuple[Litestar, Container]:
+    """The app `serve` runs (with the sandbox when no Slack credentials are set), and its
+    container (whose settings are the ones it runs with)."""
     extra_handlers: list[Any] = []
     sandbox = None
     if settings.sandbox:
@@ -53,17 +53,18 @@ def build_serve_app(settings: Settings) -> tuple[Litestar, Settings]:
     if sandbox is not None:
         container.extras["sandbox"] = sandbox
         sandbox.container = container
-    return create_app(container, extra_handlers=extra_handlers), settings  # startup: prepare()
+    return create_app(container, extra_handlers=extra_handlers), container  # startup: prepare()
 
 
 def serve(settings: Settings) -> int:
     from bot.sandbox.workspace import SandboxRefused, local_base_url
 
     try:
-        app, settings = build_serve_app(settings)
+        app, container = build_serve_app(settings)
     except SandboxRefused as error:
         print(f"platops: {error}", file=sys.stderr)
         return 2
+    settings = container.settings
     if settings.sandbox:
         # Printed, not only logged: this is the line a person starting `./dev serve` looks for.
         print(

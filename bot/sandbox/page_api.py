@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from litestar import MediaType, Response, Router, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent
 from litestar.static_files import create_static_files_router
 from pydantic import BaseModel, Field
@@ -127,7 +127,7 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         }
 
     @get("/state", include_in_schema=False)
-    async def state(user: str) -> dict[str, Any]:
+    async def state(user: FromQuery[str]) -> dict[str, Any]:
         known(user)
         return snapshot(fake, user, workspace.revision)
 
@@ -156,7 +156,7 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         return Response(upload.content, media_type=media_type)
 
     @post("/command", status_code=200, include_in_schema=False)
-    async def command(data: CommandIn) -> Response[dict[str, Any]]:
+    async def command(data: JSONBody[CommandIn]) -> Response[dict[str, Any]]:
         known(data.user)
         text = data.text.strip()
         if not text.startswith("/"):
@@ -174,7 +174,7 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         return Response(_answer(response))
 
     @post("/action", status_code=200, include_in_schema=False)
-    async def action(data: ActionIn) -> Response[dict[str, Any]]:
+    async def action(data: JSONBody[ActionIn]) -> Response[dict[str, Any]]:
         known(data.user)
         where = data.location
         target: dict[str, Any]
@@ -200,13 +200,13 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         return Response(_answer(response))
 
     @post("/submit", status_code=200, include_in_schema=False)
-    async def submit(data: SubmitIn) -> Response[dict[str, Any]]:
+    async def submit(data: JSONBody[SubmitIn]) -> Response[dict[str, Any]]:
         known(data.user)
         response = await workspace.act(workspace.sim.submit, data.user, data.view_id, data.values)
         return Response(_answer(response))
 
     @post("/close", status_code=200, include_in_schema=False)
-    async def close(data: CloseIn) -> Response[dict[str, Any]]:
+    async def close(data: JSONBody[CloseIn]) -> Response[dict[str, Any]]:
         known(data.user)
         response = await workspace.act(
             workspace.sim.close, data.user, data.view_id, all_views=data.all_views
@@ -214,7 +214,7 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         return Response(_answer(response))
 
     @post("/home", status_code=200, include_in_schema=False)
-    async def open_home(data: UserIn) -> Response[dict[str, Any]]:
+    async def open_home(data: JSONBody[UserIn]) -> Response[dict[str, Any]]:
         known(data.user)
         return Response(_answer(await workspace.act(workspace.sim.open_home, data.user)))
 

@@ -12,11 +12,12 @@ import uvicorn
 
 @asynccontextmanager
 async def serve_asgi(
-    app: Any, *, host: str = "127.0.0.1", startup_timeout: float = 10.0
+    app: Any, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0
 ) -> AsyncIterator[str]:
-    """``async with serve_asgi(app) as base_url:`` yields ``http://127.0.0.1:PORT``."""
+    """``async with serve_asgi(app) as base_url:`` yields ``http://127.0.0.1:PORT``; ``port``
+    0 picks a free one (give one when the app must know its own address, like the sandbox)."""
     config = uvicorn.Config(
-        app, host=host, port=0, log_level="warning", timeout_graceful_shutdown=5
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())

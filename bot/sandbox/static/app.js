@@ -109,7 +109,7 @@ async function switchUser(userId) {
   localStorage.setItem("platops.sandbox.user", userId);
   page.channel = localStorage.getItem(`platops.sandbox.channel.${userId}`);
   page.tab = "messages";
-  page.rendered = { content: "", modal: "" };
+  page.rendered = { content: "", modal: "", sidebar: "" };
   await loadWorkspace();
   renderChrome();
   await refresh();
@@ -161,6 +161,9 @@ function currentChannel() {
 }
 
 function renderSidebar() {
+  const key = JSON.stringify([page.me, page.channel, page.snapshot.channels]);
+  if (key === page.rendered.sidebar) return;
+  page.rendered.sidebar = key;
   document.getElementById("channel-list").replaceChildren(
     ...channelsOf("channel").map((c) => navButton(c, `${c.is_private ? "🔒" : "#"} ${c.name}`)));
   document.getElementById("app-list").replaceChildren(
