@@ -107,7 +107,7 @@ def _submitted(container: Container, kind: str) -> Any:
         values = view["state"]["values"]
         ctx = modals.ModalContext.load(view.get("private_metadata", ""))
         ref = parse_user_ref(ctx.ref)
-        draft = modals.draft_from(values, ctx)
+        draft = modals.draft_from(values, ctx, view["id"])
         policy = moderation_policy(container)
         async with container.uow() as uow:
             if kind == "warn":
@@ -150,5 +150,6 @@ def _done_notice(user_id: str, case: ModerationCase, ref: UserRef) -> Notice:
         "text",
         UserRecipient(user_id),
         case.subject,
+        ref=f"mod-done:{case.id}:{user_id}",  # a replayed submission updates, never repeats
         params={"key": key, "case": case.key, "ref": str(ref)},
     )

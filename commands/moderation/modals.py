@@ -209,7 +209,7 @@ class BanChoice:
     pursue: bool
 
 
-def draft_from(values: dict[str, Any], ctx: ModalContext) -> CaseDraft:
+def draft_from(values: dict[str, Any], ctx: ModalContext, view_id: str) -> CaseDraft:
     """The case a modal describes (content ids are checked here: the field has a fixed syntax)."""
     return CaseDraft(
         rule_code=rule_of(values),
@@ -219,6 +219,7 @@ def draft_from(values: dict[str, Any], ctx: ModalContext) -> CaseDraft:
         internal_note=text_of(values, "internal_note"),
         handle=text_of(values, "handle") or None,
         source_item_id=ctx.item_id,
+        request_key=f"slack-view:{view_id}",
     )
 
 

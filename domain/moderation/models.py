@@ -141,6 +141,8 @@ class ModerationCase:
     close_reason: str = ""
     proposal: Proposal | None = None
     source_item_id: int | None = None
+    # The form or request that created the case: a repeated submission returns this case.
+    request_key: str | None = None
     version: int = 0
 
     @property

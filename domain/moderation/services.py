@@ -47,6 +47,7 @@ class CaseDraft:
     internal_note: str = ""
     handle: str | None = None
     source_item_id: int | None = None
+    request_key: str | None = None  # e.g. the Slack view id: a repeated submit is a replay
 
 
 def _check_draft(errors: FieldErrors, draft: CaseDraft, policy: ModerationPolicy) -> None:
@@ -101,10 +102,18 @@ async def _new_case(
         created_by=actor.id_for_audit,
         created_at=uow.now(),
         source_item_id=draft.source_item_id,
+        request_key=draft.request_key,
     )
     for name, value in fields.items():
         setattr(case, name, value)
     return await uow.moderation.add_case(case)
+
+
+async def _replayed(uow: ModerationUnitOfWork, draft: CaseDraft) -> ModerationCase | None:
+    """The case a repeated submission of the same form already created (double submit)."""
+    if draft.request_key is None:
+        return None
+    return await uow.moderation.find_by_request(draft.request_key)
 
 
 async def authorize(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> Platform:
@@ -122,6 +131,8 @@ async def warn_user(
 ) -> ModerationCase:
     """A warning notice for a minor violation (Art. 13): the user is told what they did."""
     await authorize(uow, actor, ref)
+    if (replay := await _replayed(uow, draft)) is not None:
+        return replay
     errors = FieldErrors()
     _check_draft(errors, draft, policy)
     errors.raise_if_any()
@@ -177,6 +188,8 @@ async def ban_user(
     """A ban for a serious violation. Permanent bans and content deletion wait for a second
     moderator (four-eyes); a temporary ban takes effect at once and lifts itself on time."""
     await authorize(uow, actor, ref)
+    if (replay := await _replayed(uow, draft)) is not None:
+        return replay
     now = uow.now()
     errors = FieldErrors()
     _check_draft(errors, draft, policy)

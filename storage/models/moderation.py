@@ -62,6 +62,7 @@ class ModerationCaseRow(Base):
     close_reason: Mapped[str] = mapped_column(Text, default="")
     proposal: Mapped[dict[str, Any] | None]
     source_item_id: Mapped[int | None] = mapped_column(BigId)
+    request_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     version: Mapped[int] = mapped_column(default=0)
 
 

@@ -64,6 +64,7 @@ def _case(row: ModerationCaseRow) -> ModerationCase:
         close_reason=row.close_reason,
         proposal=proposal,
         source_item_id=row.source_item_id,
+        request_key=row.request_key,
         version=row.version,
     )
 
@@ -104,6 +105,7 @@ def _case_values(case: ModerationCase) -> dict[str, Any]:
             else None
         ),
         "source_item_id": case.source_item_id,
+        "request_key": case.request_key,
     }
 
 
@@ -200,6 +202,12 @@ class SqlModeration:
     async def find_case(self, number: int) -> ModerationCase | None:
         row = await self.session.scalar(
             select(ModerationCaseRow).where(ModerationCaseRow.number == number)
+        )
+        return _case(row) if row else None
+
+    async def find_by_request(self, request_key: str) -> ModerationCase | None:
+        row = await self.session.scalar(
+            select(ModerationCaseRow).where(ModerationCaseRow.request_key == request_key)
         )
         return _case(row) if row else None
 

@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("close_reason", sa.Text(), nullable=False),
         sa.Column("proposal", JSON, nullable=True),
         sa.Column("source_item_id", BIGID, nullable=True),
+        sa.Column("request_key", sa.String(length=80), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["platform_id"],
@@ -87,6 +88,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_cases")),
         sa.UniqueConstraint("number", name=op.f("uq_moderation_cases_number")),
+        sa.UniqueConstraint("request_key", name=op.f("uq_moderation_cases_request_key")),
     )
     op.create_index(
         op.f("ix_moderation_cases_platform_user_id_kind_status"),

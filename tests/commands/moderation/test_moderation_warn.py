@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 from sqlalchemy import select
 
+from bot.sandbox.simulator_payloads import interaction
 from storage.models.moderation import ModerationCaseRow, PlatformUserRow
 
 
@@ -95,3 +99,25 @@ async def test_help_in_chinese_for_a_chinese_reader(mod):
     await mod.h.command("UALICE", "/platops", "role grant <@UZHANG> moderator")
     await mod.h.command("UZHANG", "/mod", "help")
     assert "警告平台用户" in mod.ephemeral("UZHANG")
+
+
+async def test_a_repeated_submission_of_the_same_form_creates_one_case(mod):
+    view = await mod.open("UMONA", "warn", "web:u-100")
+    payload = view.view
+    await mod.submit("UMONA", view, {"notice_text": "Stop."})
+    # Slack delivers the same view_submission again (a retry or a double click).
+    form = {
+        "payload": json.dumps(
+            {
+                **interaction(mod.h.fake, "view_submission", "UMONA"),
+                "view": {**payload, "state": {"values": view.state_values}},
+            }
+        )
+    }
+    response = await mod.h.sim.send(urlencode(form).encode(), "application/x-www-form-urlencoded")
+    await mod.h.settle()
+    assert response.status == 200
+    async with mod.h.container.reader() as uow:
+        assert len((await uow.session.scalars(select(ModerationCaseRow))).all()) == 1
+    assert len([m for m in mod.h.fake.dms_to("UMONA") if "CASE-" in m.all_text]) == 1
+    assert len(await mod.events("moderation.warning_issued")) == 1
