@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from statistics import mean, median
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from domain.reports.models import (
@@ -145,7 +145,8 @@ def incidents_section(facts: ReportFacts, now: datetime) -> IncidentsSection:
 
 
 def _mean(deltas: list[timedelta]) -> timedelta:
-    return timedelta(seconds=mean(d.total_seconds() for d in deltas))
+    # Plain float arithmetic: statistics.mean's exact fractions cost ~10x on thousands of values.
+    return sum(deltas, timedelta(0)) / len(deltas)
 
 
 def moderation_section(facts: ReportFacts) -> ModerationSection:

@@ -38,7 +38,7 @@ class Period:
         return moment.astimezone(ZoneInfo(self.timezone)).date()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transition:
     """A requirement entered `stage` at `at` (from submitted/approved/stage_changed… events)."""
 
@@ -47,7 +47,7 @@ class Transition:
     at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeclaredIncident:
     subject_id: int
     at: datetime

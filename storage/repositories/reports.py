@@ -8,7 +8,7 @@ sections for other areas read their events by type, never their tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
@@ -160,18 +160,23 @@ class SqlReports:
             for subject_id, at, severity in await self._rows(declared)
         ]
         if facts.incidents:
-            ids = declared.with_only_columns(EventRow.subject_id).scalar_subquery()
-            firsts = await self._rows(
-                select(EventRow.subject_id, EventRow.type, func.min(EventRow.occurred_at))
-                .where(
+            # Incident ids grow with time, so a period's incidents sit in one id range: two
+            # range scans of the covering (type, subject_id, occurred_at) index instead of one
+            # probe per incident. Rows outside the set are dropped here.
+            wanted = {incident.subject_id for incident in facts.incidents}
+            later = await self._rows(
+                select(EventRow.subject_id, EventRow.type, EventRow.occurred_at).where(
                     EventRow.type.in_(["incident.acknowledged", "incident.resolved"]),
-                    EventRow.subject_id.in_(ids),
+                    EventRow.subject_id.between(min(wanted), max(wanted)),
+                    EventRow.occurred_at >= start,
                 )
-                .group_by(EventRow.subject_id, EventRow.type)
             )
-            for subject_id, kind, at in firsts:
+            for subject_id, kind, at in later:
+                if subject_id not in wanted:
+                    continue
                 target = facts.first_ack if kind == "incident.acknowledged" else facts.first_resolve
-                target[subject_id] = _aware(at)
+                if subject_id not in target or at < target[subject_id]:
+                    target[subject_id] = at
         totals = (
             select(EventRow.type, func.count())
             .where(EventRow.type.in_(OPEN_TOTALS), EventRow.occurred_at <= now)
@@ -184,24 +189,34 @@ class SqlReports:
     async def _handled(
         self, start: datetime, end: datetime, platform: Platform | None
     ) -> list[tuple[datetime, datetime]]:
-        received = EventRow.__table__.alias("received")
-        query = (
-            select(EventRow.occurred_at, func.min(received.c.occurred_at))
-            .join(
-                received,
-                and_(
-                    received.c.type.in_(RECEIVED),
-                    received.c.subject_id == EventRow.subject_id,
-                    received.c.subject_type == EventRow.subject_type,
-                ),
-            )
-            .where(EventRow.type.in_(HANDLED), _in_period(start, end))
-            .group_by(EventRow.id, EventRow.occurred_at)
-        )
+        """(received, handled) times of moderation items handled in the period."""
         scoped = _on_platform(platform)
-        if scoped is not None:
-            query = query.where(scoped)
-        return [(_aware(got), done) for done, got in await self._rows(query)]
+        done: list[tuple[str, int, datetime]] = []
+        for kind in HANDLED:  # one equality per query keeps SQLite on the (type, time) index
+            query = select(EventRow.subject_type, EventRow.subject_id, EventRow.occurred_at).where(
+                EventRow.type == kind, _in_period(start, end)
+            )
+            if scoped is not None:
+                query = query.where(scoped)
+            done.extend(await self._rows(query))
+        if not done:
+            return []
+        received: dict[tuple[str, int], datetime] = {}
+        ids = sorted({subject_id for _, subject_id, _ in done})
+        for kind in RECEIVED:
+            rows = await self._rows(
+                select(EventRow.subject_type, EventRow.subject_id, EventRow.occurred_at).where(
+                    EventRow.type == kind, EventRow.subject_id.in_(ids)
+                )
+            )
+            for subject_type, subject_id, at in rows:
+                key = (subject_type, subject_id)
+                received[key] = min(at, received.get(key, at))
+        return [
+            (received[(subject_type, subject_id)], at)
+            for subject_type, subject_id, at in done
+            if (subject_type, subject_id) in received
+        ]
 
     async def _inspections(
         self, start: datetime, end: datetime, platform: Platform | None
@@ -277,13 +292,6 @@ class SqlReports:
             .values(next_run_at=next_run_at)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _aware(value: datetime) -> datetime:
-    """Aggregates (min) bypass the column type on SQLite; make them UTC-aware again."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _schedule(row: ReportScheduleRow) -> ReportSchedule:
