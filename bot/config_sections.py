@@ -334,4 +334,3 @@ SECTIONS: list[ConfigSection] = [
     # Areas add their section here (inspection plans, the rule catalogue, …).
     *_area_sections(),
 ]
-
