@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
+from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, Field
@@ -25,7 +26,7 @@ from domain.incidents.ports import IncidentFilter, TimelineEntry
 from domain.incidents.queries import get_incident, list_incidents
 from domain.org.models import Platform
 
-IncidentKey = Annotated[str, PathParameter(description="INC-n", examples=["INC-12"])]
+IncidentKey = Annotated[str, PathParameter(description="INC-n", examples=[Example(value="INC-12")])]
 
 
 class IncidentIn(BaseModel):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post
+from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, Field
@@ -32,7 +33,9 @@ from domain.requirements.drafts import RequirementDraft
 from domain.requirements.models import Decision, Requirement
 from domain.requirements.ports import HistoryEntry
 
-RequirementKey = Annotated[str, PathParameter(description="REQ-n", examples=["REQ-12"])]
+RequirementKey = Annotated[
+    str, PathParameter(description="REQ-n", examples=[Example(value="REQ-12")])
+]
 Action = Literal[
     "approve", "reject", "request_changes", "move", "record_test", "withdraw", "assign"
 ]

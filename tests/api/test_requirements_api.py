@@ -281,3 +281,14 @@ async def test_pages_and_filters(req, keys):
     assert fields(await h.api("GET", f"{API}?submitted_after=yesterday", keys["read"])) == {
         "submitted_after"
     }
+
+
+async def test_the_routes_are_documented(seeded):
+    spec = (await seeded.http.get("/api/docs/openapi.json")).json()
+    paths = spec["paths"]
+    assert set(paths[API]) == {"get", "post"}
+    assert set(paths[f"{API}/{{key}}"]) == {"get"}
+    assert set(paths[f"{API}/{{key}}/transitions"]) == {"post"}
+    listing = {p["name"] for p in paths[API]["get"]["parameters"]}
+    assert listing >= {"department", "stage", "status", "submitted_after", "cursor", "limit"}
+    assert "409" in paths[f"{API}/{{key}}/transitions"]["post"]["responses"]
