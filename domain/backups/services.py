@@ -46,9 +46,12 @@ async def record_backup(uow: UnitOfWork, actor: Actor, backup: BackupFile) -> No
 
 
 def human_size(size_bytes: int) -> str:
+    """1536 → "1.5 KB" (binary units, as file managers show them)."""
+    if size_bytes < 1024:
+        return f"{size_bytes} B"
     size = float(size_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+    for unit in ("KB", "MB", "GB"):
         size /= 1024
-    raise AssertionError("unreachable")
+        if size < 1024 or unit == "GB":
+            break
+    return f"{size:.1f} {unit}"
