@@ -19,7 +19,7 @@ from api.auth import acting_user, require_scope
 from api.dependencies import AppContainer, PageParams, Principal
 from api.pagination import Page
 from api.schemas import problems
-from domain.moderation import lookup, privacy, queries, queue, services
+from domain.moderation import closing, lookup, privacy, queries, queue, services
 from domain.moderation.models import CaseKind, CaseStatus, QueueItem, UserRef, parse_user_ref
 from domain.moderation.ports import CaseFilter
 from domain.org.services import get_platform
@@ -89,6 +89,11 @@ class CaseIn(BaseModel):
     internal_note: str = Field(default="", max_length=3000)
     handle: str | None = Field(default=None, max_length=120)
     user_id: str | None = Field(default=None, description="The Slack moderator acting")
+
+
+class ActingIn(BaseModel):
+    user_id: str | None = Field(default=None, description="The Slack moderator acting")
+    reason: str = Field(default="", max_length=3000)
 
 
 class BanIn(CaseIn):
@@ -253,6 +258,40 @@ class ModerationController(Controller):
     ) -> CaseOut:
         async with container.reader() as uow:
             case = await queries.get_case(uow, principal.actor, key)
+        return case_out(case)
+
+    @post(
+        "/cases/{key:str}/confirm",
+        guards=[require_scope("moderation:write")],
+        responses=problems(403, 404, 409, 422),
+        summary="Second moderator confirms a permanent ban / content deletion (four-eyes)",
+    )
+    async def confirm(
+        self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
+    ) -> CaseOut:
+        async with container.uow() as uow:
+            actor = await acting_user(uow, principal, data.user_id, None)
+            case = await lookup.case_by_key(uow, key)
+            assert case.id is not None
+            case = await services.confirm_case(uow, actor, case.id)
+            await uow.commit()
+        return case_out(case)
+
+    @post(
+        "/cases/{key:str}/revoke",
+        guards=[require_scope("moderation:write")],
+        responses=problems(403, 404, 409, 422),
+        summary="Withdraw a case (the platform is told)",
+    )
+    async def revoke(
+        self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
+    ) -> CaseOut:
+        async with container.uow() as uow:
+            actor = await acting_user(uow, principal, data.user_id, None)
+            case = await lookup.case_by_key(uow, key)
+            assert case.id is not None
+            case = await closing.revoke_case(uow, actor, case.id, data.reason)
+            await uow.commit()
         return case_out(case)
 
     @post(

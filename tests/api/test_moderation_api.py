@@ -343,3 +343,19 @@ async def test_api_warning_acts_for_a_slack_moderator_with_the_same_rules(mod, k
 @pytest.fixture
 def mod(seeded) -> ModDriver:
     return ModDriver(seeded)
+
+
+async def test_api_confirmation_obeys_the_four_eyes_rule(mod, keys):
+    h = mod.h
+    for person in ("UMONA", "UMIKE"):
+        await h.command(person, "/mod", "help")
+    await mod.ban(days=None)
+    path = "/api/v1/moderation/cases/CASE-1/confirm"
+    own = await h.api("POST", path, keys["write"], json={"user_id": "UMONA"})
+    assert_problem(own, 403, "permission-denied")
+    other = await h.api("POST", path, keys["write"], json={"user_id": "UMIKE"})
+    assert other.status_code == 201 and other.json()["status"] == "active"
+    again = await h.api("POST", path, keys["write"], json={"user_id": "UMIKE"})
+    assert_problem(again, 409, "conflict")
+    await h.settle()
+    assert "confirmed by <@UMIKE>" in mod.card("CASE-1").all_text
