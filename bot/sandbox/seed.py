@@ -4,7 +4,7 @@ Two halves that must agree: the fake Slack workspace (people with timezones and 
 channels) is registered at every start because the fake lives in memory; the organisation in the
 database (departments, platforms, role grants, an inspection plan) is created once, when the
 database has no department yet, through the same use cases as any other door — the declarative
-config machinery as the system actor, then the inspection plan service.
+config machinery as the system actor, then the inspection plan and on-call rotation services.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.bootstrap import Container
 from bot.config_file import apply_config, parse_config
 from bot.sandbox.fake_slack import FakeSlack
 from domain.access import Actor
+from domain.incidents.oncall import set_rotation
 from domain.inspections.services import PlanDraft, create_plan
 
 log = logging.getLogger("platops.sandbox")
@@ -107,6 +108,8 @@ DEMO_PLAN = PlanDraft(
     grace_minutes=120,
     source="sandbox",
 )
+# Weekly on-call rotations, so incident cards mention someone to page.
+ROTATIONS = {"web": ["UOSCAR", "UOLIVIA"], "app": ["UOLIVIA"]}
 
 
 def register_workspace(fake: FakeSlack) -> None:
@@ -135,6 +138,8 @@ async def seed_organisation(container: Container) -> bool:
     async with container.uow() as uow:
         if await uow.inspections.find_plan_by_name(DEMO_PLAN.name) is None:
             await create_plan(uow, SEED_ACTOR, DEMO_PLAN)
-            await uow.commit()
+        for platform, members in ROTATIONS.items():
+            await set_rotation(uow, SEED_ACTOR, platform, members)
+        await uow.commit()
     log.info("sandbox: seeded the demo organisation (%s)", plan.summary())
     return True

@@ -169,6 +169,7 @@ async def test_live_update_from_the_api_and_a_click_on_the_card(
     # No reload: the page hears the change on its event stream.
     card = page.locator("#content article.message", has_text="Checkout returns 500")
     await expect(card).to_have_count(1, timeout=WAIT_MS)
+    await expect(card).to_contain_text("@oscar")  # the seeded on-call rotation is paged
     await steps.shot("declared-through-the-api")
     await card.locator("[data-action-id='inc.ack']").first.click()
     await expect(card).to_contain_text("Acknowledged", timeout=WAIT_MS)
