@@ -91,6 +91,12 @@ class CaseIn(BaseModel):
     user_id: str | None = Field(default=None, description="The Slack moderator acting")
 
 
+class ErasedOut(BaseModel):
+    erased: bool = True
+    platform: str
+    reference: str = Field(description="The anonymised reference the case records now carry")
+
+
 class ActingIn(BaseModel):
     user_id: str | None = Field(default=None, description="The Slack moderator acting")
     reason: str = Field(default="", max_length=3000)
@@ -199,14 +205,14 @@ class PlatformUsersController(Controller):
         principal: Principal,
         platform: PlatformKey,
         external_id: ExternalId,
-    ) -> dict[str, Any]:
+    ) -> ErasedOut:
         async with container.uow() as uow:
             await get_platform(uow, platform)
             user = await privacy.erase_user(
                 uow, principal.actor, UserRef(platform.lower(), external_id)
             )
             await uow.commit()
-        return {"erased": True, "platform": platform.lower(), "reference": user.external_id}
+        return ErasedOut(platform=platform.lower(), reference=user.external_id)
 
 
 class ModerationController(Controller):
@@ -262,6 +268,7 @@ class ModerationController(Controller):
 
     @post(
         "/cases/{key:str}/confirm",
+        status_code=200,
         guards=[require_scope("moderation:write")],
         responses=problems(403, 404, 409, 422),
         summary="Second moderator confirms a permanent ban / content deletion (four-eyes)",
@@ -279,6 +286,7 @@ class ModerationController(Controller):
 
     @post(
         "/cases/{key:str}/revoke",
+        status_code=200,
         guards=[require_scope("moderation:write")],
         responses=problems(403, 404, 409, 422),
         summary="Withdraw a case (the platform is told)",
