@@ -189,7 +189,7 @@ class InspectionsController(Controller):
         page: PageParams,
         plan: Annotated[str | None, QueryParameter(description="PLAN-n or plan name")] = None,
         run_state: Annotated[
-            str | None, QueryParameter(query="state", description="open or completed")
+            str | None, QueryParameter(name="state", description="open or completed")
         ] = None,
     ) -> Page[RunOut]:
         wanted = None

@@ -49,12 +49,12 @@ class ReportsController(Controller):
         start: Annotated[
             datetime | None,
             QueryParameter(
-                query="from", description="Start, inclusive (ISO 8601; default to − 7 days)"
+                name="from", description="Start, inclusive (ISO 8601; default to − 7 days)"
             ),
         ] = None,
         end: Annotated[
             datetime | None,
-            QueryParameter(query="to", description="End, exclusive (ISO 8601; default now)"),
+            QueryParameter(name="to", description="End, exclusive (ISO 8601; default now)"),
         ] = None,
         platform: Annotated[str | None, QueryParameter(description="Platform key")] = None,
         timezone: Annotated[

@@ -14,7 +14,7 @@ from domain.deadlines.models import Deadline, Step
 from domain.events import ChannelRecipient, DomainEvent, JSONDict, Notice, UserRecipient
 from domain.inspections.models import RunState
 from domain.inspections.ports import InspectionsUnitOfWork
-from domain.inspections.runs import _announce_change
+from domain.inspections.runs import announce_run_change
 from domain.ports import UnitOfWork
 
 MAX_ADMIN_DMS = 10
@@ -41,7 +41,7 @@ async def run_overdue_policy(base_uow: UnitOfWork, deadline: Deadline, step: Ste
                     {"plan_id": run.plan_id, "platform_id": run.platform_id},
                 ),
             )
-            _announce_change(uow, run)
+            announce_run_change(uow, run)
         for user_id in run.notified:
             uow.notify(
                 Notice("inspection.overdue", UserRecipient(user_id), run.subject, params=params)

@@ -237,7 +237,7 @@ async def complete_run(
             },
         ),
     )
-    _announce_change(uow, run)
+    announce_run_change(uow, run)
     uow.notify(
         Notice(
             "inspection.result", ChannelRecipient(run.channel_id), run.subject, result_ref(run.id)
@@ -248,7 +248,7 @@ async def complete_run(
     return run
 
 
-def _announce_change(uow: InspectionsUnitOfWork, run: InspectionRun) -> None:
+def announce_run_change(uow: InspectionsUnitOfWork, run: InspectionRun) -> None:
     """Update the reminder in the channel and in every DM in place."""
     assert run.id is not None
     uow.notify(

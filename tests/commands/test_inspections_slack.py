@@ -150,6 +150,8 @@ async def test_due_run_reminds_then_checklist_posts_result_and_updates_reminder(
 
     await seeded.command("UOLIVIA", "/inspect", "due")
     assert "RUN-1" in last_ephemeral(seeded, "UOLIVIA")
+    # The App Home queue shows the run with its button.
+    assert "RUN-1" in str(seeded.fake.home_views["UOLIVIA"].view)
 
     await seeded.sim.click("UOSCAR", views.START, message=reminder)
     modal = seeded.fake.open_modal("UOSCAR")
@@ -177,6 +179,7 @@ async def test_due_run_reminds_then_checklist_posts_result_and_updates_reminder(
     assert "Start inspection" not in reminder.all_text
     olivia_dm = next(m for m in seeded.fake.dms_to("UOLIVIA") if "RUN-1" in m.all_text)
     assert "Completed by" in olivia_dm.all_text
+    assert "RUN-1" not in str(seeded.fake.home_views["UOLIVIA"].view)
 
     # The cards lost their button; starting the done run another way changes nothing.
     await seeded.command("UOLIVIA", "/inspect", "start RUN-1")
