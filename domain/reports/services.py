@@ -66,7 +66,10 @@ async def post_report(
 ) -> None:
     """`/report now … here`: the same report, posted in the channel for everyone."""
     actor.require(VIEW_REPORTS)
-    uow.notify(report_notice(channel_id, period, platform))
+    # A ref: a retried delivery (say the chart upload failed) updates the message, never
+    # posts it twice; asking twice in the same instant posts one report.
+    ref = f"report:{channel_id}:{period.kind.value}:{_stamp(period.start)}:{_stamp(period.end)}"
+    uow.notify(report_notice(channel_id, period, platform, ref))
     uow.record(
         actor,
         DomainEvent(
@@ -192,4 +195,4 @@ async def post_scheduled_report(uow: ReportsUnitOfWork, schedule_id: int) -> Rep
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%M")
+    return moment.strftime("%Y%m%dT%H%M%S")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.sandbox import validate_blocks
+from commands.deadlines import SNOOZE
 from commands.inspections import views
 from scheduler.inspections import open_due_inspections
 from scheduler.jobs import sweep_deadlines
@@ -247,7 +248,16 @@ async def test_not_completed_in_grace_reminds_escalates_and_counts_missed(seeded
     assert validate_blocks(overdue[0].blocks, "message") == []
     [run] = await run_rows(seeded)
     assert run.missed_at is not None
-    seeded.clock.set(MONDAY_0800 + timedelta(minutes=30 + 61))
+    # Snoozing the reminder for an hour holds the escalation back until then.
+    snooze = next(b for b in overdue[0].blocks if b.get("block_id", "").startswith("snooze:"))
+    deadline_id = snooze["block_id"].split(":")[1]
+    await seeded.sim.click(
+        "UOSCAR", SNOOZE, message=overdue[0], selected_option_value=f"{deadline_id}:1h"
+    )
+    await seeded.settle()
+    seeded.clock.set(MONDAY_0800 + timedelta(minutes=30 + 60))  # escalation time, snoozed
+    assert await sweep_deadlines(seeded.container) == 0
+    seeded.clock.set(MONDAY_0800 + timedelta(minutes=31 + 61))
     await sweep_deadlines(seeded.container)
     await seeded.settle()
     escalation = seeded.fake.last_message("CWEBOPS")

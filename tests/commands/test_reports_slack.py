@@ -235,3 +235,18 @@ async def test_chinese_reader_gets_chinese_report_and_chart(seeded: Harness) -> 
         )
     png = render_chart(report, Translator("zh-CN"))
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_failed_chart_upload_is_retried_without_posting_the_report_twice(
+    seeded: Harness,
+) -> None:
+    await seed_week(seeded)
+    seeded.clock.set(MONDAY)
+    seeded.fake.fail_next("files.getUploadURLExternal", "ratelimited", retry_after=1)
+    await seeded.command("UALICE", "/report", "now weekly here", channel_id="CREPORTS")
+    assert not [f for f in seeded.fake.files.values() if f.completed]
+    seeded.clock.advance(seconds=5)
+    await seeded.settle()
+    posted = [m for m in seeded.fake.messages_in("CREPORTS") if m.blocks]
+    assert len(posted) == 1 and posted[0].edits  # updated in place on the retry
+    assert len([f for f in seeded.fake.files.values() if f.completed]) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from domain.access import Actor
@@ -15,6 +16,13 @@ from storage.models.inspections import InspectionRunRow
 from tests.support.harness import Harness
 
 MONDAY_0800 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+
+
+@pytest.fixture
+async def seeded(any_harness: Harness) -> Harness:
+    """The demo organisation, on SQLite and on PostgreSQL (where two workers truly race)."""
+    await any_harness.seed_org()
+    return any_harness
 
 
 async def make_plan(h: Harness, schedule: str = "weekdays 09:00", **kw: object) -> int:
