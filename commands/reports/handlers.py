@@ -33,7 +33,9 @@ async def now(caller: Caller, args: list[str], body: dict[str, Any], ack: Any) -
     if here:
         async with caller.uow() as uow:
             await reports.build_report(uow, caller.actor, period, platform)  # checks the input
-            await reports.post_report(uow, caller.actor, period, body["channel_id"], platform)
+            await reports.post_report(
+                uow, caller.actor, period, body["channel_id"], platform, caller.t.language
+            )
             await uow.commit()
         await ack(ephemeral(caller.t("report.posted_here")))
         return
@@ -65,7 +67,14 @@ async def schedule(caller: Caller, args: list[str], body: dict[str, Any], ack: A
             timezone = None
     async with caller.uow() as uow:
         added = await reports.add_schedule(
-            uow, caller.actor, args[1], channel, " ".join(cron_words), timezone, caller.timezone
+            uow,
+            caller.actor,
+            args[1],
+            channel,
+            " ".join(cron_words),
+            timezone,
+            caller.timezone,
+            caller.t.language,
         )
         await uow.commit()
     await ack(

@@ -22,20 +22,22 @@ async def render_report(ctx: RenderContext) -> Rendered:
         str(params.get("timezone") or "UTC"),
     )
     platform = params.get("platform")
+    language = params.get("language")
+    t = ctx.container.translator(str(language)) if language else ctx.t
     # Who may post was checked when the report was asked for or scheduled.
     report = await build_report(
         ctx.uow, Actor.system("reports"), period, str(platform) if platform else None
     )
-    text, blocks = report_blocks(ctx.t, report)
+    text, blocks = report_blocks(t, report)
     # Drawing takes a few hundred ms of CPU: off the event loop.
-    png = await asyncio.to_thread(render_chart, report, ctx.t)
-    title = report_title(ctx.t, report)
+    png = await asyncio.to_thread(render_chart, report, t)
+    title = report_title(t, report)
     stamp = period.start.strftime("%Y%m%d")
     chart = AttachedFile(
         f"operations-report-{period.kind.value}-{stamp}.png",
         png,
         title,
-        ctx.t("report.chart.alt", title=title),
+        t("report.chart.alt", title=title),
     )
     return RenderedMessage(text, blocks, file=chart)
 

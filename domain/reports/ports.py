@@ -21,6 +21,7 @@ class ReportSchedule:
     created_by: str
     created_at: datetime
     platform_id: int | None = None
+    language: str | None = None  # reports are written in the language of who scheduled them
     active: bool = True
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None

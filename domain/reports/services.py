@@ -48,28 +48,39 @@ async def build_report(
 
 
 def report_notice(
-    channel_id: str, period: Period, platform: str | None, ref: str | None = None
+    channel_id: str,
+    period: Period,
+    platform: str | None,
+    ref: str | None = None,
+    language: str | None = None,
 ) -> Notice:
-    """Post a report to a channel. It is rendered (and its chart drawn) at delivery."""
+    """Post a report to a channel. It is rendered (and its chart drawn) at delivery, in
+    `language` (a channel has no language of its own; default: PLATOPS_LOCALE)."""
     params: JSONDict = {
         "kind": period.kind.value,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "timezone": period.timezone,
         "platform": platform,
+        "language": language,
     }
     return Notice(REPORT_TEMPLATE, ChannelRecipient(channel_id), None, ref, params)
 
 
 async def post_report(
-    uow: ReportsUnitOfWork, actor: Actor, period: Period, channel_id: str, platform: str | None
+    uow: ReportsUnitOfWork,
+    actor: Actor,
+    period: Period,
+    channel_id: str,
+    platform: str | None,
+    language: str | None = None,
 ) -> None:
     """`/report now … here`: the same report, posted in the channel for everyone."""
     actor.require(VIEW_REPORTS)
     # A ref: a retried delivery (say the chart upload failed) updates the message, never
     # posts it twice; asking twice in the same instant posts one report.
     ref = f"report:{channel_id}:{period.kind.value}:{_stamp(period.start)}:{_stamp(period.end)}"
-    uow.notify(report_notice(channel_id, period, platform, ref))
+    uow.notify(report_notice(channel_id, period, platform, ref, language))
     uow.record(
         actor,
         DomainEvent(
@@ -98,6 +109,7 @@ async def add_schedule(
     cron: str,
     timezone: str | None,
     default_timezone: str = "UTC",
+    language: str | None = None,
 ) -> ReportSchedule:
     actor.require(MANAGE_SCHEDULES)
     report_kind = parse_kind(kind)
@@ -111,6 +123,7 @@ async def add_schedule(
         timezone=check_timezone("timezone", timezone or default_timezone),
         created_by=actor.id_for_audit,
         created_at=uow.now(),
+        language=language,
     )
     schedule.next_run_at = Schedule(schedule.cron, schedule.timezone).next_after(uow.now())
     schedule = await uow.reports.add_schedule(schedule)
@@ -176,7 +189,7 @@ async def post_scheduled_report(uow: ReportsUnitOfWork, schedule_id: int) -> Rep
     schedule.next_run_at, schedule.last_run_at = following, now
     period = last_complete_period(schedule.kind, now, schedule.timezone)
     ref = f"report:{schedule.id}:{_stamp(expected)}"
-    uow.notify(report_notice(schedule.channel_id, period, None, ref))
+    uow.notify(report_notice(schedule.channel_id, period, None, ref, schedule.language))
     uow.record(
         Actor.system("scheduler"),
         DomainEvent(

@@ -304,6 +304,7 @@ def _schedule(row: ReportScheduleRow) -> ReportSchedule:
         created_by=row.created_by,
         created_at=row.created_at,
         platform_id=row.platform_id,
+        language=row.locale,
         active=row.active,
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
@@ -318,4 +319,5 @@ def _fill(row: ReportScheduleRow, schedule: ReportSchedule) -> None:
         schedule.active,
     )
     row.next_run_at, row.last_run_at = schedule.next_run_at, schedule.last_run_at
+    row.locale = schedule.language
     row.created_by, row.created_at = schedule.created_by, schedule.created_at

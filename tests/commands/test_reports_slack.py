@@ -235,6 +235,12 @@ async def test_chinese_reader_gets_chinese_report_and_chart(seeded: Harness) -> 
         )
     png = render_chart(report, Translator("zh-CN"))
     assert png.startswith(b"\x89PNG")
+    # Posted in a channel, the report (and its chart title) keeps the asker's language.
+    await seeded.command("UZHANG", "/report", "now weekly here", channel_id="CREPORTS")
+    posted = [m for m in seeded.fake.messages_in("CREPORTS") if m.blocks]
+    assert len(posted) == 1 and "运营周报" in posted[0].all_text
+    [chart] = [f for f in seeded.fake.files.values() if f.completed]
+    assert chart.title.startswith("运营周报")
 
 
 async def test_a_failed_chart_upload_is_retried_without_posting_the_report_twice(
