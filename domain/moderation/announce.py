@@ -21,7 +21,13 @@ def item_ref(item: QueueItem) -> str:
     return f"moditem:{item.id}"
 
 
-def show_case(uow: ModerationUnitOfWork, platform: Platform, case: ModerationCase) -> None:
+def show_case(
+    uow: ModerationUnitOfWork,
+    platform: Platform,
+    case: ModerationCase,
+    *,
+    update_only: bool = False,
+) -> None:
     """Post the case card in the moderation log, or update it in place when it was posted."""
     if platform.moderation_channel_id:
         uow.notify(
@@ -30,11 +36,14 @@ def show_case(uow: ModerationUnitOfWork, platform: Platform, case: ModerationCas
                 ChannelRecipient(platform.moderation_channel_id),
                 case.subject,
                 ref=case_ref(case),
+                update_only=update_only,
             )
         )
 
 
-def show_item(uow: ModerationUnitOfWork, platform: Platform, item: QueueItem) -> None:
+def show_item(
+    uow: ModerationUnitOfWork, platform: Platform, item: QueueItem, *, update_only: bool = False
+) -> None:
     if platform.moderation_channel_id:
         uow.notify(
             Notice(
@@ -42,6 +51,7 @@ def show_item(uow: ModerationUnitOfWork, platform: Platform, item: QueueItem) ->
                 ChannelRecipient(platform.moderation_channel_id),
                 item.subject,
                 ref=item_ref(item),
+                update_only=update_only,
             )
         )
 

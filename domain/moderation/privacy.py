@@ -30,7 +30,7 @@ async def erase_user(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> P
         case.notice_text = case.evidence = case.internal_note = case.close_reason = ""
         case.content_ids = []
         await uow.moderation.save_case(case)
-        announce.show_case(uow, platform, case)
+        announce.show_case(uow, platform, case, update_only=True)  # scrub, never repost
     items = await uow.moderation.items_of(user.id)
     for item in items:
         item.text = item.reporter = item.content_id = item.decision_note = ""
@@ -42,7 +42,7 @@ async def erase_user(uow: ModerationUnitOfWork, actor: Actor, ref: UserRef) -> P
             )
             await close_deadlines(uow, item.subject)
         await uow.moderation.save_item(item)
-        announce.show_item(uow, platform, item)
+        announce.show_item(uow, platform, item, update_only=True)
     await uow.moderation.anonymise_deliveries(
         [c.id for c in cases if c.id is not None],
         {"external_id": user.external_id, "notice_text": "", "content_ids": []},
