@@ -178,6 +178,7 @@ async def oncall_(caller: Caller, args: list[str], body: dict[str, Any], ack: An
         text = caller.t(
             "inc.oncall.set",
             platform=args[1].lower(),
+            timezone=rotation.timezone,
             people=" → ".join(f"<@{m}>" for m in rotation.members),
         )
         await ack(ephemeral(text))

@@ -8,6 +8,7 @@ from commands.incidents import views
 from commands.notices import RenderContext
 from domain.access import Actor
 from domain.incidents.models import IncidentStatus
+from domain.incidents.oncall import platforms_on_call
 from domain.incidents.ports import IncidentFilter
 
 
@@ -16,9 +17,7 @@ async def incidents_section(ctx: RenderContext, actor: Actor) -> list[dict[str, 
     if user_id is None:
         return []
     now = ctx.uow.now()
-    rotations = await ctx.uow.oncall.rotations_with(user_id)
-    on_call_platforms = [r.platform_id for r in rotations if r.on_call_at(now) == user_id]
-    mine = await ctx.uow.incidents.open_on_platforms(on_call_platforms)
+    mine = await ctx.uow.incidents.open_on_platforms(await platforms_on_call(ctx.uow, user_id))
     owned = await ctx.uow.incidents.search(
         IncidentFilter(statuses=(IncidentStatus.ACKNOWLEDGED,), involving=user_id, limit=20)
     )

@@ -9,6 +9,7 @@ from commands.incidents import views
 from commands.notices import RenderContext, Rendered, RenderedMessage, Skip
 from domain.incidents.announce import CARD, ESCALATION_POST, PAGE, REVIEW_REMINDER
 from domain.incidents.models import Incident
+from domain.incidents.oncall import on_call_now
 from domain.org.models import Platform
 
 
@@ -22,18 +23,13 @@ async def _load(ctx: RenderContext) -> tuple[Incident, Platform] | None:
     return (incident, platform) if platform is not None else None
 
 
-async def _on_call(ctx: RenderContext, platform_id: int) -> str | None:
-    rotation = await ctx.uow.oncall.get_rotation(platform_id)
-    return rotation.on_call_at(ctx.uow.now()) if rotation else None
-
-
 async def render_card(ctx: RenderContext) -> Rendered:
     loaded = await _load(ctx)
     if loaded is None:
         return Skip("incident gone")
     incident, platform = loaded
     assert incident.id is not None
-    on_call = await _on_call(ctx, platform.id or 0)
+    on_call = await on_call_now(ctx.uow, platform.id or 0)
     note = views.latest_note(await ctx.uow.incidents.timeline(incident.id))
     blocks = views.incident_blocks(ctx.t, incident, platform, on_call, note)
     text = views.title_line(incident)

@@ -49,6 +49,11 @@ class BusinessCalendar:
         errors.raise_if_any()
 
     # -- questions -----------------------------------------------------------------------------
+    @property
+    def working_day(self) -> timedelta:
+        """The length of one working window: what "N working days" of working time add up to."""
+        return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+
     def is_business_day(self, day: date) -> bool:
         return day.weekday() in self.workdays and day not in self.holidays
 

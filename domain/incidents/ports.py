@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.deadlines.ports import CalendarsUnitOfWork
 from domain.incidents.models import Incident, IncidentPolicy, IncidentStatus, Severity
 from domain.incidents.oncall import Rotation
-from domain.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ class OnCallRepository(Protocol):
     async def save_policy(self, scope: str, policy: IncidentPolicy, now: datetime) -> None: ...
 
 
-class IncidentsUnitOfWork(UnitOfWork, Protocol):
+class IncidentsUnitOfWork(CalendarsUnitOfWork, Protocol):
+    """Incidents follow their platform's business-hours calendar, hence the calendars."""
+
     @property
     def incidents(self) -> IncidentRepository: ...
     @property

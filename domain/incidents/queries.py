@@ -1,10 +1,11 @@
-"""Reading incidents: keys, lookups, the effective policy, and the VIEW permission."""
+"""Reading incidents: keys, lookups, the effective policy and calendar, the VIEW permission."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from domain.access import Actor, Permission, Role
+from domain.deadlines.calendar import BusinessCalendar
 from domain.errors import NotFound, ValidationFailed
 from domain.incidents.models import Incident, IncidentPolicy
 from domain.org.models import Platform
@@ -47,6 +48,17 @@ async def policy_for(uow: IncidentsUnitOfWork, platform_id: int | None) -> Incid
         if own is not None:
             return own
     return await uow.oncall.get_policy("global") or IncidentPolicy()
+
+
+async def calendar_of(uow: IncidentsUnitOfWork, platform: Platform) -> BusinessCalendar | None:
+    """The business-hours calendar the platform follows, None without one (Monday–Friday UTC).
+
+    A calendar removed while the platform still names it must not block resolving incidents:
+    it then counts as none.
+    """
+    if not platform.calendar:
+        return None
+    return await uow.calendars.get(platform.calendar)
 
 
 async def get_incident(

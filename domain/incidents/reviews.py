@@ -1,12 +1,17 @@
 """Post-incident reviews: owed for SEV1/SEV2 on resolution, due after N working days, reminded
-the day before, on the day and after it, then escalated to the admins; recorded with a modal."""
+the day before, on the day and after it, then escalated to the admins; recorded with a modal.
+
+Working days are those of the platform's business-hours calendar when it follows one (its
+timezone, hours and holidays; the reminders then count working days too), else Monday–Friday UTC.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from domain.access import Actor, Role
+from domain.deadlines.calendar import BusinessCalendar
 from domain.deadlines.models import Deadline, Step
 from domain.deadlines.services import close_deadlines, open_deadline
 from domain.errors import Conflict, FieldErrors, PermissionDenied
@@ -27,7 +32,8 @@ from domain.incidents.models import (
     add_working_days,
 )
 from domain.incidents.oncall import on_call_now
-from domain.incidents.queries import find_incident
+from domain.incidents.queries import calendar_of, find_incident
+from domain.org.models import Platform
 from domain.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -35,16 +41,34 @@ if TYPE_CHECKING:
 
 REVIEW_DEADLINE = "incident.review"
 MAX_ACTIONS = 20
-REVIEW_STEPS = [
-    Step(timedelta(days=-1), "remind"),
-    Step(timedelta(0), "due"),
-    Step(timedelta(days=1), "overdue"),
-    Step(timedelta(days=3), "escalate", 1),
-]
+
+
+def review_steps(day: timedelta) -> list[Step]:
+    """A day before, on the day, a day after, then escalated three days after: `day` is a calendar
+    day, or with a business calendar one working day (the deadline engine counts working time)."""
+    return [
+        Step(-day, "remind"),
+        Step(timedelta(0), "due"),
+        Step(day, "overdue"),
+        Step(day * 3, "escalate", 1),
+    ]
+
+
+def review_due_at(resolved_at: datetime, days: int, calendar: BusinessCalendar | None) -> datetime:
+    """`days` working days after the resolution; with a calendar, that many full working windows
+    (resolved on a Friday afternoon in Berlin → the Friday after, same local hour, later for each
+    holiday; resolved at night → the close of the fifth working day)."""
+    if calendar is None:
+        return add_working_days(resolved_at, days)
+    return calendar.add_business_time(resolved_at, calendar.working_day * days)
 
 
 async def open_review(
-    uow: IncidentsUnitOfWork, actor: Actor, incident: Incident, policy: IncidentPolicy
+    uow: IncidentsUnitOfWork,
+    actor: Actor,
+    incident: Incident,
+    platform: Platform,
+    policy: IncidentPolicy,
 ) -> None:
     """Owner: whoever resolved (a person), else who acknowledged, else the on-call."""
     candidates = [
@@ -53,16 +77,17 @@ async def open_review(
         await on_call_now(uow, incident.platform_id),
     ]
     owner = next((c for c in candidates if is_person(c)), None)
-    now = uow.now()
+    calendar = await calendar_of(uow, platform)
     incident.review_owner_id = owner
-    incident.review_due_at = add_working_days(now, policy.review_working_days)
+    incident.review_due_at = review_due_at(uow.now(), policy.review_working_days, calendar)
     await open_deadline(
         uow,
         REVIEW_DEADLINE,
         subject_of(incident),
         due_at=incident.review_due_at,
-        steps=REVIEW_STEPS,
+        steps=review_steps(calendar.working_day if calendar else timedelta(days=1)),
         owner_id=owner,
+        calendar=calendar,
     )
 
 

@@ -200,7 +200,8 @@ async def resolve_incident(
     incident.resolve(actor.id_for_audit, summary, uow.now())
     await escalation.stop_ack_clock(uow, incident)
     if incident.severity.needs_review and incident.review is None:
-        await reviews.open_review(uow, actor, incident, await policy_for(uow, platform.id))
+        policy = await policy_for(uow, platform.id)
+        await reviews.open_review(uow, actor, incident, platform, policy)
     await uow.incidents.save(incident)
     uow.record(
         actor,
