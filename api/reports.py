@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
+from pydantic import BaseModel, Field, create_model
 
 from api.auth import require_scope
 from api.dependencies import AppContainer, Principal
@@ -20,6 +22,74 @@ from domain.reports.models import Period, ReportKind
 from domain.reports.services import build_report
 
 DEFAULT_SPAN = timedelta(days=7)
+
+
+# The JSON shape (domain/reports/export.py builds it); documented here for the OpenAPI schema.
+class RequirementsOut(BaseModel):
+    submitted: int
+    approved: int
+    rejected: int
+    changes_requested: int
+    withdrawn: int
+    live: int
+    median_stage_hours: dict[str, float] = Field(description="Stage → median hours spent in it")
+    has_data: bool
+
+
+class IncidentsOut(BaseModel):
+    declared: int
+    by_severity: dict[str, int]
+    mtta_minutes: float | None
+    mttr_minutes: float | None
+    mtta_minutes_by_severity: dict[str, float | None]
+    mttr_minutes_by_severity: dict[str, float | None]
+    sla_breaches: int = Field(description="Not acknowledged within the severity's SLA")
+    resolved: int
+    open_now: int
+    has_data: bool
+
+
+class InspectionsOut(BaseModel):
+    opened: int
+    done: int
+    missed: int
+    failed_items: int
+    late: int
+    has_data: bool
+
+
+class ModerationOut(BaseModel):
+    warnings: int
+    bans: int
+    bans_lifted: int
+    appeals: int
+    appeals_decided: int
+    reports: int
+    median_handling_hours: float | None
+    has_data: bool
+
+
+class TrendOut(BaseModel):
+    days: list[str]
+    incidents_by_severity: dict[str, list[int]]
+    requirements: dict[str, list[int]] = Field(description="submitted/approved/live per day")
+
+
+# Built with create_model because the JSON key "from" is a Python keyword.
+_REPORT_FIELDS: dict[str, Any] = {
+    "kind": (str, Field(description="daily, weekly or monthly (from the span)")),
+    "from": (datetime, Field(description="Start of the period, inclusive")),
+    "to": (datetime, Field(description="End of the period, exclusive")),
+    "timezone": (str, ...),
+    "platform": (str | None, ...),
+    "generated_at": (datetime, ...),
+    "requirements": (RequirementsOut, ...),
+    "incidents": (IncidentsOut, ...),
+    "inspections": (InspectionsOut, ...),
+    "moderation": (ModerationOut, ...),
+    "trend": (TrendOut, ...),
+}
+OperationsReportOut = create_model("OperationsReportOut", **_REPORT_FIELDS)
 
 
 def _kind(span: timedelta) -> ReportKind:
@@ -39,7 +109,13 @@ class ReportsController(Controller):
     @get(
         "/operations",
         guards=[require_scope("reports:read")],
-        responses=problems(403, 404, 422),
+        responses={
+            200: ResponseSpec(
+                data_container=OperationsReportOut,
+                description="The report (JSON); with ?format=csv: section,metric,value rows",
+            ),
+            **problems(403, 404, 422),
+        },
         summary="Operations report for a period: JSON, or CSV with ?format=csv",
     )
     async def operations(

@@ -5,7 +5,7 @@ Plans come from Slack (the modal), the API or the declarative config file; all g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.access import Actor, Permission, Role
@@ -50,7 +50,6 @@ class PlanDraft:
     assignee_id: str | None = None
     assignee_role: str | None = None  # default "operator" when nobody is named
     source: str = "slack"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def checklist_from_text(text: str) -> list[str]:
