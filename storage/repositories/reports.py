@@ -41,7 +41,6 @@ COUNTED = (
     "moderation.appeal_decided",
     "moderation.report_received",
 )
-PLATFORM_SCOPED = ("incident.", "moderation.")
 # Requirement events that move it into a stage; `data.to` names it, else the type implies it.
 TRANSITIONS = {
     "requirement.submitted": "approval",
@@ -61,6 +60,18 @@ def _in_period(start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(EventRow.occurred_at >= start, EventRow.occurred_at < end)
 
 
+def _of_requirements_on(platform: Platform | None) -> ColumnElement[bool] | None:
+    """Requirement events carry their platform only when submitted: select by subject."""
+    if platform is None:
+        return None
+    submitted = select(EventRow.subject_id).where(
+        EventRow.type == "requirement.submitted",
+        EventRow.data["platform"].as_string() == platform.key,
+    )
+    clause: ColumnElement[bool] = EventRow.subject_id.in_(submitted.scalar_subquery())
+    return clause
+
+
 def _on_platform(platform: Platform | None) -> ColumnElement[bool] | None:
     if platform is None:
         return None
@@ -77,7 +88,7 @@ class SqlReports:
     ) -> ReportFacts:
         facts = ReportFacts()
         facts.counts = await self._counts(start, end, platform)
-        await self._requirements(facts, start, end)
+        await self._requirements(facts, start, end, _of_requirements_on(platform))
         await self._incidents(facts, start, end, now, platform)
         facts.handled = await self._handled(start, end, platform)
         facts.inspections = await self._inspections(start, end, platform)
@@ -90,10 +101,9 @@ class SqlReports:
         self, start: datetime, end: datetime, platform: Platform | None
     ) -> dict[str, int]:
         counts: dict[str, int] = {}
-        scoped = _on_platform(platform)
         for names, clause in (
-            ([t for t in COUNTED if not t.startswith(PLATFORM_SCOPED)], None),
-            ([t for t in COUNTED if t.startswith(PLATFORM_SCOPED)], scoped),
+            ([t for t in COUNTED if t.startswith("requirement.")], _of_requirements_on(platform)),
+            ([t for t in COUNTED if not t.startswith("requirement.")], _on_platform(platform)),
         ):
             query = (
                 select(EventRow.type, func.count())
@@ -105,16 +115,19 @@ class SqlReports:
             counts.update({row[0]: int(row[1]) for row in await self._rows(query)})
         return counts
 
-    async def _requirements(self, facts: ReportFacts, start: datetime, end: datetime) -> None:
+    async def _requirements(
+        self,
+        facts: ReportFacts,
+        start: datetime,
+        end: datetime,
+        scoped: ColumnElement[bool] | None,
+    ) -> None:
         to = EventRow.data["to"].as_string()
-        moved = await self._rows(
-            select(EventRow.type, EventRow.occurred_at, to).where(
-                EventRow.type.in_(
-                    ["requirement.submitted", "requirement.approved", "requirement.stage_changed"]
-                ),
-                _in_period(start, end),
-            )
+        flow_types = ["requirement.submitted", "requirement.approved", "requirement.stage_changed"]
+        moving = select(EventRow.type, EventRow.occurred_at, to).where(
+            EventRow.type.in_(flow_types), _in_period(start, end)
         )
+        moved = await self._rows(moving if scoped is None else moving.where(scoped))
         facts.flows = defaultdict(list)
         for kind, at, target in moved:
             if kind == "requirement.stage_changed":
@@ -123,15 +136,15 @@ class SqlReports:
             else:
                 facts.flows[kind.removeprefix("requirement.")].append(at)
         facts.flows = dict(facts.flows)
-        active = (
-            select(EventRow.subject_id)
-            .where(EventRow.type.in_(list(TRANSITIONS)), _in_period(start, end))
-            .scalar_subquery()
+        active = select(EventRow.subject_id).where(
+            EventRow.type.in_(list(TRANSITIONS)), _in_period(start, end)
         )
+        if scoped is not None:
+            active = active.where(scoped)
         rows = await self._rows(
             select(EventRow.subject_id, EventRow.type, EventRow.occurred_at, to).where(
                 EventRow.type.in_(list(TRANSITIONS)),
-                EventRow.subject_id.in_(active),
+                EventRow.subject_id.in_(active.scalar_subquery()),
                 EventRow.occurred_at < end,
             )
         )

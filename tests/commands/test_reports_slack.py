@@ -77,7 +77,7 @@ async def seed_week(h: Harness) -> dict[str, object]:
         platform="shop",
     )
     # Requirements: REQ-1 submitted, approved 24 h later, design 48 h, development, testing, live.
-    await record(h, day, "requirement.submitted", requirement(1), to="approval")
+    await record(h, day, "requirement.submitted", requirement(1), to="approval", platform="web")
     await record(h, day + timedelta(hours=24), "requirement.approved", requirement(1), to="design")
     await record(
         h,
@@ -100,7 +100,14 @@ async def seed_week(h: Harness) -> dict[str, object]:
         requirement(1),
         **{"from": "testing", "to": "live"},
     )
-    await record(h, day + timedelta(days=1), "requirement.submitted", requirement(2), to="approval")
+    await record(
+        h,
+        day + timedelta(days=1),
+        "requirement.submitted",
+        requirement(2),
+        to="approval",
+        platform="shop",
+    )
     await record(h, day + timedelta(days=2), "requirement.rejected", requirement(2), to="rejected")
     # Moderation: a warning, a ban, an appeal handled in 6 hours.
     await record(
@@ -133,6 +140,9 @@ async def test_report_figures_match_counts_made_by_hand(seeded: Harness) -> None
     assert incidents.resolved == 1
     assert incidents.open_now == 3  # 4 declared − 1 resolved
     assert web_only.incidents.declared == 2 and web_only.incidents.open_now == 2
+    web_reqs = web_only.requirements
+    assert (web_reqs.submitted, web_reqs.rejected, web_reqs.live) == (1, 0, 1)
+    assert web_only.moderation.warnings == 1
     reqs = report.requirements
     assert (reqs.submitted, reqs.approved, reqs.rejected, reqs.live) == (2, 1, 1, 1)
     assert reqs.stage_hours == {
