@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands import blocks as bk
 from commands.framework import Caller, SlashCommand, UsageError, ephemeral
 from commands.inspections import views
 from domain.inspections import runs as run_cases
@@ -50,7 +51,7 @@ async def plan(caller: Caller, args: list[str], body: dict[str, Any], ack: Any) 
     async with caller.uow() as uow:
         changed = await action(uow, caller.actor, ref)
         await uow.commit()
-    next_run = views.bk.slack_date(changed.next_due_at) if changed.next_due_at else "—"
+    next_run = bk.slack_date(changed.next_due_at) if changed.next_due_at else "—"
     await ack(
         ephemeral(
             caller.t(f"inspect.plan.{verb}d", plan=changed.name, key=changed.key, next=next_run)

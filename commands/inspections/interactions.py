@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.bootstrap import Container
+from commands import blocks as bk
 from commands.framework import caller_for
 from commands.inspections import views
 from commands.inspections.handlers import open_checklist
@@ -51,7 +52,7 @@ def register_interactions(app: AsyncApp, container: Container) -> None:
             else:
                 saved = await plans.update_plan(uow, caller.actor, str(plan_id), draft)
                 key = "inspect.plan.updated"
-            next_run = views.bk.slack_date(saved.next_due_at) if saved.next_due_at else "—"
+            next_run = bk.slack_date(saved.next_due_at) if saved.next_due_at else "—"
             uow.notify(
                 Notice(
                     "text",

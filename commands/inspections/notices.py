@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from commands import blocks as bk
+from commands.deadlines import snooze_menu
 from commands.inspections import views
 from commands.notices import RenderContext, Rendered, RenderedMessage, Skip
 from domain.access import Role
@@ -50,27 +49,14 @@ async def render_overdue(ctx: RenderContext) -> Rendered:
         platform=platform,
         due=bk.slack_date(run.due_at),
     )
-    elements: list[dict[str, Any]] = [
-        bk.button(ctx.t("inspect.reminder.start"), views.START, str(run.number), style="primary")
-    ]
-    snooze = _snooze_element(ctx, ctx.params.get("deadline_id"))
-    if snooze is not None:
-        elements.append(snooze)
-    return RenderedMessage(
-        text, [bk.section(text), bk.actions(*elements, block_id=f"overdue_{run.number}")]
+    start = bk.button(
+        ctx.t("inspect.reminder.start"), views.START, str(run.number), style="primary"
     )
-
-
-def _snooze_element(ctx: RenderContext, deadline_id: Any) -> dict[str, Any] | None:
-    """The shared snooze menu of the deadlines engine, when that part of Slack is installed."""
-    if not isinstance(deadline_id, int):
-        return None
-    try:
-        from commands.deadlines import snooze_menu  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    element: dict[str, Any] = snooze_menu(ctx.t, deadline_id)
-    return element
+    blocks = [bk.section(text), bk.actions(start, block_id=f"overdue_{run.number}")]
+    deadline_id = ctx.params.get("deadline_id")
+    if isinstance(deadline_id, int):
+        blocks.append(snooze_menu(deadline_id, ctx.t))
+    return RenderedMessage(text, blocks)
 
 
 async def render_escalation(ctx: RenderContext) -> Rendered:
