@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
@@ -23,8 +23,9 @@ from domain.moderation.models import (
     UserStatus,
 )
 from domain.moderation.ports import CaseFilter
-from storage.models.core import EventRow, OutboxRow, PlatformRow
+from storage.models.core import EventRow, OutboxRow
 from storage.models.moderation import ModerationCaseRow, ModerationItemRow, PlatformUserRow
+from storage.repositories.moderation_status import user_status
 
 _OPEN_ITEMS = (ItemStatus.OPEN.value, ItemStatus.TAKEN.value)
 
@@ -318,70 +319,7 @@ class SqlModeration:
 
     # -- the platform's hot path ---------------------------------------------------------------
     async def status_of(self, platform_key: str, external_id: str, now: datetime) -> UserStatus:
-        # One round trip of Core: the user by its unique index, the rest as correlated
-        # subqueries on (platform_user_id, kind, status). No ORM objects are built.
-        users, cases, items = (
-            PlatformUserRow.__table__,
-            ModerationCaseRow.__table__,
-            ModerationItemRow.__table__,
-        )
-        in_effect = and_(
-            cases.c.platform_user_id == users.c.id,
-            cases.c.status == CaseStatus.ACTIVE.value,
-            or_(cases.c.ends_at.is_(None), cases.c.ends_at > now),
-        )
-        ban = (
-            select(cases.c.number, cases.c.ends_at)
-            .where(in_effect, cases.c.kind == CaseKind.BAN.value)
-            .order_by(cases.c.ends_at.is_(None).desc(), cases.c.ends_at.desc())
-            .limit(1)
-        )  # SQLite has no LATERAL: the ban's two columns come as two scalar subqueries
-        warnings = (
-            select(func.count())
-            .where(in_effect, cases.c.kind == CaseKind.WARNING.value)
-            .scalar_subquery()
-        )
-        # No ORDER BY/min(): with one, SQLite's planner walks the (kind, number) index over
-        # every appeal instead of this user's few rows. A user rarely has two open appeals.
-        appeal = (
-            select(items.c.number)
-            .where(
-                items.c.platform_user_id == users.c.id,
-                items.c.kind == ItemKind.APPEAL.value,
-                items.c.status.in_(_OPEN_ITEMS),
-            )
-            .limit(1)
-            .scalar_subquery()
-        )
-        platforms = PlatformRow.__table__
-        stmt = (
-            select(
-                ban.with_only_columns(cases.c.number).scalar_subquery(),
-                ban.with_only_columns(cases.c.ends_at).scalar_subquery(),
-                warnings,
-                appeal,
-            )
-            .select_from(users.join(platforms, platforms.c.id == users.c.platform_id))
-            .where(platforms.c.key == platform_key, users.c.external_id == external_id)
-        )
-        row = (await self.session.execute(stmt)).first()
-        if row is None:
-            return UserStatus(platform_key, external_id, known=False)
-        number, ends_at, warning_count, appeal_number = row
-        if isinstance(ends_at, str):  # SQLite returns a subquery's datetime as text
-            ends_at = datetime.fromisoformat(ends_at)
-        if ends_at is not None and ends_at.tzinfo is None:
-            ends_at = ends_at.replace(tzinfo=UTC)
-        return UserStatus(
-            platform_key,
-            external_id,
-            known=True,
-            banned=number is not None,
-            ban_case=f"CASE-{number}" if number is not None else None,
-            until=ends_at,
-            active_warnings=int(warning_count or 0),
-            open_appeal=f"APL-{appeal_number}" if appeal_number is not None else None,
-        )
+        return await user_status(self.session, platform_key, external_id, now)
 
     # -- erasure -------------------------------------------------------------------------------
     async def anonymise_deliveries(
