@@ -72,6 +72,9 @@ async def test_after_an_outage_exactly_one_late_run_opens(seeded: Harness) -> No
     [run] = await runs(seeded)
     assert run.late
     assert run.scheduled_for == MONDAY_0800 + timedelta(hours=4)
+    await seeded.settle()
+    [reminder] = [m for m in seeded.fake.messages_in("CWEBOPS") if "RUN-1" in m.all_text]
+    assert "Opened late" in reminder.all_text
     # The schedule resumes normally afterwards.
     seeded.clock.advance(minutes=30)
     assert await open_due_inspections(seeded.container) == 1
