@@ -92,5 +92,6 @@ def case_data(platform: Platform, user: PlatformUser, case: ModerationCase) -> J
         "platform_user_id": user.id,
         "rule": case.rule_code,
         "permanent": case.permanent,
+        "pursue_responsibility": case.pursue_responsibility,
         "until": case.ends_at.isoformat() if case.ends_at and case.kind.value == "ban" else None,
     }
