@@ -1,11 +1,16 @@
-"""`/api/v1/incidents`: declare (with `dedup_key`), list, read with the timeline, and respond.
+"""`/api/v1/incidents`: declare (with `dedup_key`), list, read with the timeline, and respond
+(acknowledge, resolve, reopen, escalate, change the severity, add notes) — what the card's buttons
+and `/incident` do in Slack, through the same use cases and permission rules.
 
 The calling integration acts as itself (`integration:<key name>` in the timeline and audit log)
-with the scopes of its key: `incidents:read` to read, `incidents:write` to change.
+with the scopes of its key: `incidents:read` to read, `incidents:write` to change. A state that
+forbids the change (acknowledging a resolved incident, reopening an open one, escalating past the
+admins, the severity it already has) answers 409 and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,10 +24,11 @@ from api.auth import require_scope
 from api.dependencies import AppContainer, PageParams, Principal
 from api.pagination import Page
 from api.schemas import ActorOut, problems
+from bot.bootstrap import Container
 from domain.errors import ValidationFailed
 from domain.incidents import services
 from domain.incidents.models import Incident, IncidentSource, IncidentStatus, Severity
-from domain.incidents.ports import IncidentFilter, TimelineEntry
+from domain.incidents.ports import IncidentFilter, IncidentsUnitOfWork, TimelineEntry
 from domain.incidents.queries import get_incident, list_incidents
 from domain.org.models import Platform
 
@@ -50,6 +56,14 @@ class SummaryIn(BaseModel):
 
 class NoteIn(BaseModel):
     text: str = Field(max_length=3000)
+
+
+class ReopenIn(BaseModel):
+    reason: str = Field(default="", max_length=3000, description="Why, kept on the timeline.")
+
+
+class SeverityIn(BaseModel):
+    severity: str = Field(examples=["SEV1"], description="SEV1 (most severe) … SEV4")
 
 
 class ReviewOut(BaseModel):
@@ -158,6 +172,17 @@ def _status(value: str) -> tuple[IncidentStatus, ...]:
     return (IncidentStatus(value),)
 
 
+async def _respond(
+    container: Container, act: Callable[[IncidentsUnitOfWork], Awaitable[Incident]]
+) -> IncidentOut:
+    """Run one response use case in a unit of work and answer with the incident as it now is."""
+    async with container.uow() as uow:
+        incident = await act(uow)
+        _, platform = await services.find_incident(uow, incident.number)
+        await uow.commit()
+    return incident_out(incident, platform)
+
+
 class IncidentsController(Controller):
     path = "/incidents"
     tags = ["incidents"]  # noqa: RUF012  # Litestar reads it as a class attribute
@@ -263,11 +288,9 @@ class IncidentsController(Controller):
     async def acknowledge(
         self, container: AppContainer, principal: Principal, key: IncidentKey
     ) -> IncidentOut:
-        async with container.uow() as uow:
-            incident = await services.acknowledge_incident(uow, principal.actor, key)
-            _, platform = await services.find_incident(uow, incident.number)
-            await uow.commit()
-        return incident_out(incident, platform)
+        return await _respond(
+            container, lambda uow: services.acknowledge_incident(uow, principal.actor, key)
+        )
 
     @post(
         "/{key:str}/resolve",
@@ -283,11 +306,10 @@ class IncidentsController(Controller):
         key: IncidentKey,
         data: JSONBody[SummaryIn],
     ) -> IncidentOut:
-        async with container.uow() as uow:
-            incident = await services.resolve_incident(uow, principal.actor, key, data.summary)
-            _, platform = await services.find_incident(uow, incident.number)
-            await uow.commit()
-        return incident_out(incident, platform)
+        return await _respond(
+            container,
+            lambda uow: services.resolve_incident(uow, principal.actor, key, data.summary),
+        )
 
     @post(
         "/{key:str}/notes",
@@ -303,8 +325,61 @@ class IncidentsController(Controller):
         key: IncidentKey,
         data: JSONBody[NoteIn],
     ) -> IncidentOut:
-        async with container.uow() as uow:
-            incident = await services.add_note(uow, principal.actor, key, data.text)
-            _, platform = await services.find_incident(uow, incident.number)
-            await uow.commit()
-        return incident_out(incident, platform)
+        return await _respond(
+            container, lambda uow: services.add_note(uow, principal.actor, key, data.text)
+        )
+
+    @post(
+        "/{key:str}/reopen",
+        guards=[require_scope("incidents:write")],
+        responses=problems(403, 404, 409, 413, 422),
+        summary="Reopen a resolved incident (the ack SLA starts again); 409 when it is open",
+        status_code=HTTP_200_OK,
+    )
+    async def reopen(
+        self,
+        container: AppContainer,
+        principal: Principal,
+        key: IncidentKey,
+        data: JSONBody[ReopenIn | None] = None,
+    ) -> IncidentOut:
+        reason = data.reason if data else ""
+        return await _respond(
+            container, lambda uow: services.reopen_incident(uow, principal.actor, key, reason)
+        )
+
+    @post(
+        "/{key:str}/escalate",
+        guards=[require_scope("incidents:write")],
+        responses=problems(403, 404, 409, 422),
+        summary="Page the next level (all operators, then admins); 409 when resolved or at the top",
+        status_code=HTTP_200_OK,
+    )
+    async def escalate(
+        self, container: AppContainer, principal: Principal, key: IncidentKey
+    ) -> IncidentOut:
+        async def escalate_and_read(uow: IncidentsUnitOfWork) -> Incident:
+            await services.escalate_incident(uow, principal.actor, key)
+            incident, _ = await services.find_incident(uow, key)
+            return incident
+
+        return await _respond(container, escalate_and_read)
+
+    @post(
+        "/{key:str}/severity",
+        guards=[require_scope("incidents:write")],
+        responses=problems(403, 404, 409, 422),
+        summary="Change the severity (the ack SLA follows); 409 when resolved or already so",
+        status_code=HTTP_200_OK,
+    )
+    async def change_severity(
+        self,
+        container: AppContainer,
+        principal: Principal,
+        key: IncidentKey,
+        data: JSONBody[SeverityIn],
+    ) -> IncidentOut:
+        return await _respond(
+            container,
+            lambda uow: services.change_severity(uow, principal.actor, key, data.severity),
+        )

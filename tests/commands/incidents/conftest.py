@@ -1,4 +1,5 @@
-"""Helpers for incident tests: declare through the real modal, find cards, check Block Kit."""
+"""Helpers for incident tests: declare through the real modal, find cards, check Block Kit;
+the `seeded` org on both databases."""
 
 from __future__ import annotations
 
@@ -76,6 +77,14 @@ async def events(h: Harness, type_prefix: str = "incident.") -> list[EventRow]:
             select(EventRow).where(EventRow.type.startswith(type_prefix)).order_by(EventRow.id)
         )
         return list(rows)
+
+
+@pytest.fixture
+async def seeded(any_harness: Harness) -> Harness:
+    """The seeded org, on SQLite and (when PLATOPS_TEST_POSTGRES_URL is set) on PostgreSQL:
+    every incident test runs on both databases."""
+    await any_harness.seed_org()
+    return any_harness
 
 
 @pytest.fixture
