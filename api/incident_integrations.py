@@ -11,7 +11,8 @@ Alertmanager receiver configuration:
             send_resolved: true
 
 One incident per alert group; severity and platform come from labels (`severity`, `platform` by
-default, mapping configurable with the incident policy); `?platform=` is the fallback.
+default; the label names and the value → severity mapping are set in the config file's
+`incidents` section); `?platform=` is the fallback.
 """
 
 from __future__ import annotations

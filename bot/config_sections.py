@@ -321,9 +321,10 @@ def _compare(
 
 def _area_sections() -> list[ConfigSection]:
     # Imported late: area sections build on this module's item types (Item, Slug, …).
+    from bot.config_incidents import IncidentPoliciesSection
     from bot.config_inspections import InspectionPlansSection
 
-    return [InspectionPlansSection()]
+    return [InspectionPlansSection(), IncidentPoliciesSection()]
 
 
 SECTIONS: list[ConfigSection] = [

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from domain.incidents.ports import IncidentsUnitOfWork
 
 MAX_ACK_MINUTES = 7 * 24 * 60
+MAX_REVIEW_DAYS = 60
 
 
 async def configure_incident_policy(
@@ -45,7 +46,7 @@ async def configure_incident_policy(
     for severity, minutes in (ack_minutes or {}).items():
         if not 1 <= minutes <= MAX_ACK_MINUTES:
             errors.add(f"ack_minutes.{severity.value}", "inc.errors.sla", max=MAX_ACK_MINUTES)
-    if review_working_days is not None and not 1 <= review_working_days <= 60:
+    if review_working_days is not None and not 1 <= review_working_days <= MAX_REVIEW_DAYS:
         errors.add("review_working_days", "inc.errors.review_days")
     for name, label in (("severity_label", severity_label), ("platform_label", platform_label)):
         if label is not None and not 1 <= len(label.strip()) <= 100:
@@ -75,6 +76,7 @@ async def configure_incident_policy(
                 "review_working_days": after.review_working_days,
                 "severity_label": after.severity_label,
                 "platform_label": after.platform_label,
+                "severity_map": {label: s.value for label, s in after.severity_map.items()},
             },
             webhook=False,
         ),
