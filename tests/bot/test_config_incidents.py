@@ -11,7 +11,10 @@ from domain.incidents.models import DEFAULT_SEVERITY_MAP, Severity
 from domain.incidents.queries import policy_for
 from storage.models.core import EventRow
 from tests.api.conftest import make_key
+from tests.commands.incidents.conftest import seeded
 from tests.support.harness import Harness
+
+__all__ = ["seeded"]  # the seeded org on SQLite and PostgreSQL, as for every incident test
 
 GLOBAL = {
     "ack_minutes": {"SEV1": 3, "sev2": 10},
