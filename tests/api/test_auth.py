@@ -125,3 +125,13 @@ async def test_acting_user_carries_the_persons_grants_and_the_key(seeded: Harnes
     assert itself is principal.actor
     assert list(unknown.value.fields) == ["email"]
     assert list(both.value.fields) == ["user_id"]
+
+
+async def test_a_revoked_key_is_refused_at_once_although_keys_are_cached(seeded):
+    """Verified keys are remembered briefly; revoking one must still take effect immediately."""
+    await seeded.command("UALICE", "/platops", "apikey create cached events:read")
+    token = seeded.fake.ephemerals_for("UALICE")[-1].text.split("`")[-2]
+    assert (await seeded.api("GET", "/api/v1/me", token)).status_code == 200
+    assert (await seeded.api("GET", "/api/v1/me", token)).status_code == 200  # from the cache
+    await seeded.command("UALICE", "/platops", f"apikey revoke {token.split('.')[0]}")
+    assert (await seeded.api("GET", "/api/v1/me", token)).status_code == 401
