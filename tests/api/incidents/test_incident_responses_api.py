@@ -137,3 +137,15 @@ async def test_the_same_permission_rules_as_in_slack(rota: Harness):
         anonymous = await h.api("POST", f"/api/v1/incidents/INC-1/{path}", json=body)
         assert anonymous.status_code == 401, path
     assert [e.type for e in await events(h)] == ["incident.oncall_set", "incident.declared"]
+
+
+async def test_the_new_doors_are_documented(harness: Harness):
+    paths = (await harness.http.get("/api/docs/openapi.json")).json()["paths"]
+    for door in ("reopen", "escalate", "severity"):
+        operation = paths[f"/api/v1/incidents/{{key}}/{door}"]["post"]
+        assert {"200", "403", "404", "409"} <= set(operation["responses"]), door
+    severity = paths["/api/v1/incidents/{key}/severity"]["post"]["requestBody"]
+    assert severity["required"] is True
+    # The reason is optional, and so is the body (Litestar still flags every body "required").
+    reopen = paths["/api/v1/incidents/{key}/reopen"]["post"]["requestBody"]
+    assert {"type": "null"} in reopen["content"]["application/json"]["schema"]["oneOf"]
