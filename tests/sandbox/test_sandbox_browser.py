@@ -5,35 +5,24 @@ artifacts/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from domain.access import Actor
 from domain.apikeys.services import create_api_key
+from tests.support.sandbox_browser import (
+    BROWSER_MARKS,
+    WAIT_MS,
+    Steps,
+    act_as,
+    launched_browser,
+    sandbox_page,
+    type_command,
+)
 from tests.support.sandbox_server import SandboxServer, sandbox_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WAIT_MS = 10_000
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (.ci/run)"
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -44,49 +33,8 @@ async def sandbox(sqlite_url: str) -> AsyncIterator[SandboxServer]:
 
 @pytest.fixture
 async def browser_page(sandbox: SandboxServer) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        # Nothing may be fetched from anywhere but this server.
-        await page.route(
-            lambda url: not url.startswith(sandbox.url),
-            lambda route: (errors.append(f"outside request {route.request.url}"), route.abort())[1],
-        )
-        await page.goto(f"{sandbox.url}/sandbox")
-        await page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
+    async with launched_browser() as browser, sandbox_page(browser, sandbox.url) as page:
         yield page
-        await browser.close()
-        assert errors == []
-
-
-class Steps:
-    def __init__(self, page: Any, flow: str) -> None:
-        self.page, self.flow, self.count = page, flow, 0
-
-    async def shot(self, name: str) -> None:
-        self.count += 1
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{self.flow}-{self.count:02d}-{name}.png"
-        await self.page.screenshot(path=str(path))
-        assert path.stat().st_size > 0
-
-
-async def act_as(page: Any, user_id: str) -> None:
-    await page.select_option("#user-switcher", user_id)
-    await page.wait_for_function(
-        "id => document.querySelector('#user-switcher').value === id", arg=user_id
-    )
-
-
-async def type_command(page: Any, text: str) -> None:
-    await page.fill("#composer-input", text)
-    await page.press("#composer-input", "Enter")
 
 
 async def test_submit_a_requirement_and_approve_it_from_the_dm(browser_page: Any) -> None:
