@@ -104,9 +104,11 @@ def _sections() -> list[ConfigSection]:
 
 
 def document_model() -> type[BaseModel]:
-    """The file's schema: `prune` plus one list per section."""
+    """The file's schema: `prune` plus one list (or one mapping) per section."""
     fields: dict[str, Any] = {
-        section.name: (list[section.item_model], Field(default_factory=list))  # type: ignore[name-defined]
+        section.name: (section.item_model | None, None)
+        if _single(section)
+        else (list[section.item_model], Field(default_factory=list))  # type: ignore[name-defined]
         for section in _sections()
     }
     return create_model(
@@ -115,6 +117,12 @@ def document_model() -> type[BaseModel]:
         prune=(bool, False),
         **fields,
     )
+
+
+def _single(section: ConfigSection) -> bool:
+    """A section with `single = True` is one mapping in the file (e.g. `moderation:`), not a
+    list; its plan gets a list of that one item, or an empty list when the file leaves it out."""
+    return bool(getattr(section, "single", False))
 
 
 def load_config(path: Path) -> BaseModel:
@@ -197,7 +205,10 @@ async def _plan(uow: Any, document: BaseModel, protected_admins: frozenset[str])
     context = PlanContext(document, bool(getattr(document, "prune", False)), protected_admins)
     plan = Plan()
     for section in _sections():
-        plan.changes.extend(await section.plan(uow, getattr(document, section.name), context))
+        items = getattr(document, section.name)
+        if _single(section):
+            items = [] if items is None else [items]
+        plan.changes.extend(await section.plan(uow, items, context))
     return plan
 
 

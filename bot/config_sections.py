@@ -323,8 +323,9 @@ def _area_sections() -> list[ConfigSection]:
     # Imported late: area sections build on this module's item types (Item, Slug, …).
     from bot.config_incidents import IncidentPoliciesSection
     from bot.config_inspections import InspectionPlansSection
+    from bot.config_moderation import ModerationSection
 
-    return [InspectionPlansSection(), IncidentPoliciesSection()]
+    return [InspectionPlansSection(), IncidentPoliciesSection(), ModerationSection()]
 
 
 SECTIONS: list[ConfigSection] = [

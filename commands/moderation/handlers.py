@@ -7,12 +7,13 @@ from typing import Any
 from commands import blocks as bk
 from commands.framework import Caller, SlashCommand, UsageError, ephemeral
 from commands.moderation import modals, views
-from commands.moderation.notices import case_view, item_parts, moderation_policy
+from commands.moderation.notices import case_view, item_parts
 from domain.errors import ValidationFailed
 from domain.moderation import closing, lookup, queries, queue
 from domain.moderation.access import MODERATE, VIEW_MODERATION
-from domain.moderation.catalogue import Rule
+from domain.moderation.catalogue import ModerationPolicy, Rule
 from domain.moderation.models import UserRef, parse_user_ref
+from domain.moderation.settings import policy_in_force
 from domain.org.models import Platform
 
 
@@ -37,8 +38,7 @@ async def resolve_ref(uow: Any, word: str) -> tuple[UserRef, Platform]:
     return UserRef(platform.key, ref.external_id), platform
 
 
-def pick_rule(caller: Caller, code: str | None, default_serious: bool) -> Rule:
-    policy = moderation_policy(caller.container)
+def pick_rule(policy: ModerationPolicy, code: str | None, default_serious: bool) -> Rule:
     if code:
         rule = policy.rule(code.lower())
         if rule is None:
@@ -51,11 +51,16 @@ def pick_rule(caller: Caller, code: str | None, default_serious: bool) -> Rule:
 
 
 async def open_case_modal(
-    caller: Caller, trigger_id: str, kind: str, ctx: modals.ModalContext, rule_code: str | None
+    caller: Caller,
+    trigger_id: str,
+    kind: str,
+    ctx: modals.ModalContext,
+    rule_code: str | None,
+    policy: ModerationPolicy,
 ) -> None:
-    rule = pick_rule(caller, rule_code, kind == "ban")
+    rule = pick_rule(policy, rule_code, kind == "ban")
     build = modals.warn_modal if kind == "warn" else modals.ban_modal
-    view = build(caller.t, moderation_policy(caller.container), rule, ctx)
+    view = build(caller.t, policy, rule, ctx)
     await caller.container.slack.views_open(trigger_id=trigger_id, view=view)
 
 
@@ -66,6 +71,7 @@ async def _modal_command(
         raise UsageError()
     async with caller.reader() as uow:
         ref, platform = await resolve_ref(uow, args[0])
+        policy = await policy_in_force(uow)
     # Refuse before the modal opens: a non-moderator should not fill in a form for nothing.
     caller.actor.require(MODERATE, platform_id=platform.id)
     await open_case_modal(
@@ -74,6 +80,7 @@ async def _modal_command(
         kind,
         modals.ModalContext(str(ref)),
         args[1] if len(args) == 2 else None,
+        policy,
     )
     await ack()
 
@@ -103,11 +110,12 @@ async def show_case(caller: Caller, args: list[str], body: dict[str, Any], ack: 
         case = await queries.get_case(uow, caller.actor, args[0])
         assert case.id is not None
         view = await case_view(uow, case.id, uow.now())
+        policy = await policy_in_force(uow)
     assert view is not None
     blocks = views.case_blocks(
         caller.t,
         view,
-        moderation_policy(caller.container),
+        policy,
         with_actions=caller.actor.can(MODERATE, platform_id=case.platform_id),
     )
     await ack(ephemeral(views.case_text(caller.t, case), blocks))
@@ -120,7 +128,8 @@ async def history(caller: Caller, args: list[str], body: dict[str, Any], ack: An
         ref, _ = await resolve_ref(uow, args[0])
         found = await queries.user_history(uow, caller.actor, ref)
         now = uow.now()
-    blocks = views.history_blocks(caller.t, found, now, moderation_policy(caller.container))
+        policy = await policy_in_force(uow)
+    blocks = views.history_blocks(caller.t, found, now, policy)
     await ack(ephemeral(caller.t("mod.history.text", ref=str(ref)), blocks))
 
 
@@ -142,4 +151,6 @@ async def show_queue(caller: Caller, args: list[str], body: dict[str, Any], ack:
 
 async def rules(caller: Caller, args: list[str], body: dict[str, Any], ack: Any) -> None:
     caller.actor.require(VIEW_MODERATION)
-    await ack(ephemeral(views.rules_text(caller.t, moderation_policy(caller.container))))
+    async with caller.reader() as uow:
+        policy = await policy_in_force(uow)
+    await ack(ephemeral(views.rules_text(caller.t, policy)))

@@ -11,23 +11,24 @@ from bot.bootstrap import Container
 from commands.framework import caller_for
 from commands.moderation import modals, views
 from commands.moderation.handlers import open_case_modal, pick_rule
-from commands.moderation.notices import moderation_policy
 from domain.events import Notice, UserRecipient
 from domain.moderation import closing, queue, services
 from domain.moderation.access import MODERATE
 from domain.moderation.models import ItemKind, ModerationCase, UserRef, parse_user_ref
+from domain.moderation.settings import policy_in_force
 
 
 def register(app: AsyncApp, container: Container) -> None:
     simple = {
         views.CONFIRM: services.confirm_case,
-        views.REVOKE: closing.revoke_case,
+        views.APPLY_PROPOSAL: closing.apply_proposal,
         views.TAKE: queue.take_item,
         views.DISMISS: queue.dismiss_item,
     }
     for action_id, use_case in simple.items():
         app.action(action_id)(_clicked(container, use_case))
-    app.action(views.APPLY_PROPOSAL)(_clicked(container, _apply_proposal(container)))
+    app.action(views.REVOKE)(_revoke_clicked(container))
+    app.view(modals.REVOKE_VIEW)(_revoke_submitted(container))
     app.action(views.UPHOLD)(_clicked(container, _decide(uphold=True)))
     app.action(views.OVERTURN)(_clicked(container, _decide(uphold=False)))
     app.action(views.ITEM_WARN)(_from_report(container, "warn"))
@@ -52,11 +53,32 @@ def _clicked(container: Container, use_case: Any) -> Any:
     return handler
 
 
-def _apply_proposal(container: Container) -> Any:
-    async def apply(uow: Any, actor: Any, case_id: int) -> ModerationCase:
-        return await closing.apply_proposal(uow, actor, case_id, moderation_policy(container))
+def _revoke_clicked(container: Container) -> Any:
+    """Revoke asks why first (a modal); a closed case or a non-moderator is refused at once."""
 
-    return apply
+    async def handler(ack: Any, body: dict[str, Any]) -> None:
+        caller = await caller_for(container, body["user"]["id"])
+        case_id = int(body["actions"][0]["value"])
+        async with container.reader() as uow:
+            case, _, _ = await closing.revocable_case(uow, caller.actor, case_id)
+        view = modals.revoke_modal(caller.t, case)
+        await container.slack.views_open(trigger_id=body["trigger_id"], view=view)
+        await ack()
+
+    return handler
+
+
+def _revoke_submitted(container: Container) -> Any:
+    async def handler(ack: Any, body: dict[str, Any]) -> None:
+        caller = await caller_for(container, body["user"]["id"])
+        view = body["view"]
+        reason = modals.text_of(view["state"]["values"], "reason")
+        async with container.uow() as uow:
+            await closing.revoke_case(uow, caller.actor, int(view["private_metadata"]), reason)
+            await uow.commit()
+        await ack()
+
+    return handler
 
 
 def _decide(*, uphold: bool) -> Any:
@@ -76,12 +98,13 @@ def _from_report(container: Container, kind: str) -> Any:
             item = await uow.moderation.get_item(item_id)
             platform = await uow.org.get_platform(item.platform_id) if item else None
             user = await uow.moderation.get_user(item.user_id) if item else None
+            policy = await policy_in_force(uow)
         if item is None or platform is None or user is None or item.kind is not ItemKind.REPORT:
             await ack()
             return
         caller.actor.require(MODERATE, platform_id=platform.id)
         ctx = modals.ModalContext(f"{platform.key}:{user.external_id}", item_id, item.content_id)
-        await open_case_modal(caller, body["trigger_id"], kind, ctx, None)
+        await open_case_modal(caller, body["trigger_id"], kind, ctx, None, policy)
         await ack()
 
     return handler
@@ -92,9 +115,11 @@ def _rule_picked(container: Container) -> Any:
         await ack()
         caller = await caller_for(container, body["user"]["id"])
         code = (body["actions"][0].get("selected_option") or {}).get("value")
-        rule = pick_rule(caller, code, False)
+        async with container.reader() as uow:
+            policy = await policy_in_force(uow)
+        rule = pick_rule(policy, code, False)
         view = body["view"]
-        new_view = modals.with_rule(view, caller.t, moderation_policy(container), rule)
+        new_view = modals.with_rule(view, caller.t, policy, rule)
         await container.slack.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
 
     return handler
@@ -108,10 +133,9 @@ def _submitted(container: Container, kind: str) -> Any:
         ctx = modals.ModalContext.load(view.get("private_metadata", ""))
         ref = parse_user_ref(ctx.ref)
         draft = modals.draft_from(values, ctx, view["id"])
-        policy = moderation_policy(container)
         async with container.uow() as uow:
             if kind == "warn":
-                case = await services.warn_user(uow, caller.actor, ref, draft, policy)
+                case = await services.warn_user(uow, caller.actor, ref, draft)
             else:
                 choice = modals.ban_choice_from(values)
                 # The platform shows this text to its user: a plain UTC time, not a Slack token.
@@ -130,7 +154,6 @@ def _submitted(container: Container, kind: str) -> Any:
                     until=choice.until,
                     reason=choice.reason,
                     pursue_responsibility=choice.pursue,
-                    policy=policy,
                 )
             uow.notify(_done_notice(caller.user_id, case, ref))
             await uow.commit()

@@ -14,12 +14,13 @@ from typing import Any
 
 from bot.i18n import Translator
 from commands import blocks as bk
-from domain.moderation.catalogue import ModerationPolicy, Rule
-from domain.moderation.models import parse_content_ids
+from domain.moderation.catalogue import ModerationPolicy, Rule, in_language
+from domain.moderation.models import ModerationCase, parse_content_ids
 from domain.moderation.services import CaseDraft
 
 WARN_VIEW = "mod.warn"
 BAN_VIEW = "mod.ban"
+REVOKE_VIEW = "mod.revoke_reason"
 RULE_PICKED = "mod_rule_picked"  # no dots: a modal state key is "block_id.action_id"
 NOTICE_ACTION = "notice_text"
 
@@ -42,18 +43,20 @@ class ModalContext:
 
 
 def rule_title(t: Translator, rule: Rule) -> str:
-    return t(rule.title) if t.has(rule.title) else rule.title
+    title = in_language(rule.title, t.language)
+    return t(title) if t.has(title) else title
 
 
 def notice_template(t: Translator, rule: Rule, kind: str, /, **params: object) -> str:
-    """The preset notice for a rule, filled in; literal templates come from the config file."""
-    key = rule.warn_notice if kind == "warning" else rule.ban_notice
-    if t.has(key):
-        return t(key, **params)
+    """The preset notice for a rule, filled in: built-in rules name an i18n key, configured ones
+    carry their text per language (in the moderator's language; they may edit it)."""
+    template = in_language(rule.warn_notice if kind == "warning" else rule.ban_notice, t.language)
+    if t.has(template):
+        return t(template, **params)
     try:
-        return key.format(**params)
+        return template.format(**params)
     except (KeyError, IndexError, ValueError):
-        return key
+        return template
 
 
 def _rule_select(t: Translator, policy: ModerationPolicy, rule: Rule) -> dict[str, Any]:
@@ -183,6 +186,27 @@ def ban_modal(
         submit=t("mod.modal.ban_submit"),
         close=t("mod.modal.cancel"),
         private_metadata=ctx.dump(),
+    )
+
+
+def revoke_modal(t: Translator, case: ModerationCase) -> dict[str, Any]:
+    """Why the case is withdrawn: kept on the case, shown on its card (required, like the API)."""
+    blocks = [
+        bk.section(t("mod.revoke.text")),
+        bk.input_block(
+            "reason",
+            t("mod.field.revoke_reason"),
+            bk.text_input("reason", multiline=True, max_length=3000),
+            hint=t("mod.field.revoke_reason_hint"),
+        ),
+    ]
+    return bk.modal(
+        REVOKE_VIEW,
+        t("mod.revoke.title", key=case.key),
+        blocks,
+        submit=t("mod.button.revoke"),
+        close=t("mod.modal.cancel"),
+        private_metadata=str(case.id),
     )
 
 

@@ -7,13 +7,7 @@ from typing import Any
 from commands.moderation import views
 from commands.notices import RenderContext, Rendered, RenderedMessage, Renderer, Skip
 from domain.moderation.announce import CASE_CARD, ITEM_CARD
-from domain.moderation.catalogue import DEFAULT_POLICY, ModerationPolicy
-
-
-def moderation_policy(container: Any) -> ModerationPolicy:
-    """The rule catalogue and ladder in force (the config file may set one; else the defaults)."""
-    policy = container.extras.get("moderation_policy")
-    return policy if isinstance(policy, ModerationPolicy) else DEFAULT_POLICY
+from domain.moderation.settings import policy_in_force
 
 
 async def case_view(uow: Any, case_id: int, now: Any) -> views.CaseView | None:
@@ -30,7 +24,7 @@ async def render_case(ctx: RenderContext) -> Rendered:
     view = await case_view(ctx.uow, ctx.subject.id, ctx.uow.now())
     if view is None:
         return Skip("case gone")
-    blocks = views.case_blocks(ctx.t, view, moderation_policy(ctx.container))
+    blocks = views.case_blocks(ctx.t, view, await policy_in_force(ctx.uow))
     return RenderedMessage(views.case_text(ctx.t, view.case), blocks)
 
 

@@ -142,13 +142,8 @@ def case_buttons(t: Translator, case: ModerationCase) -> list[dict[str, Any]]:
             else t("mod.button.ban_days", days=case.proposal.days)
         )
         buttons.append(bk.button(label, APPLY_PROPOSAL, value, style="danger"))
-    confirm = {
-        "title": bk.plain(t("mod.revoke.title", key=case.key), 100),
-        "text": bk.plain(t("mod.revoke.text"), 300),
-        "confirm": bk.plain(t("mod.button.revoke"), 30),
-        "deny": bk.plain(t("mod.modal.cancel"), 30),
-    }
-    buttons.append(bk.button(t("mod.button.revoke"), REVOKE, value, confirm=confirm))
+    # Revoking opens a form asking why: that form is the confirmation.
+    buttons.append(bk.button(t("mod.button.revoke"), REVOKE, value))
     return buttons
 
 
@@ -252,6 +247,7 @@ def queue_summary(t: Translator, count: int) -> str:
 
 
 def rules_text(t: Translator, policy: ModerationPolicy) -> str:
+    """The catalogue in force, the warnings' lifetime and the ladder (`/mod rules`)."""
     lines = [t("mod.rules.title")]
     for rule in policy.rules:
         lines.append(
@@ -261,5 +257,17 @@ def rules_text(t: Translator, policy: ModerationPolicy) -> str:
                 title=rule_title(t, rule),
                 severity=t(f"mod.severity.{rule.severity.value}"),
             )
+        )
+    lines += ["", t("mod.rules.warning_days", days=policy.warning_ttl.days)]
+    if policy.ladder:
+        lines.append(t("mod.rules.ladder_title"))
+    for rung in sorted(policy.ladder, key=lambda r: r.warnings):
+        ban = (
+            t("mod.rules.ban_permanent")
+            if rung.ban_days is None
+            else t("mod.rules.ban_days", days=rung.ban_days)
+        )
+        lines.append(
+            t("mod.rules.ladder_line", count=rung.warnings, days=rung.within_days, ban=ban)
         )
     return "\n".join(lines)

@@ -1,21 +1,35 @@
 """The platform rules a case cites, their notice templates, and the escalation ladder — as data.
 
-Built-in defaults keep notices consistent out of the box; the declarative config file may replace
-them later. Titles and notice templates are i18n keys for the built-in rules (so they exist in
-English and Chinese); a configured rule may give literal text instead, with the same placeholders:
+Built-in defaults keep notices consistent out of the box; the organisation may replace them
+(the `moderation` section of the config file, stored by `settings.configure_moderation_policy`).
+Titles and notice templates are i18n keys for the built-in rules (so they exist in English and
+Chinese); a configured rule gives its text per language instead, with the same placeholders:
 {user}, {platform}, {rule}, {content}, {until}.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 
 from domain.moderation.models import Proposal
 
 NOTICE_PLACEHOLDERS = ("user", "platform", "rule", "content", "until")
+FALLBACK_LANGUAGE = "en"
+
+# An i18n key or literal text (str), or a configured text per language ({"en": …, "zh-CN": …}).
+Wording = str | Mapping[str, str]
+
+
+def in_language(wording: Wording, language: str) -> str:
+    """The text for a reader of `language`: theirs, else English, else any there is."""
+    if isinstance(wording, str):
+        return wording
+    return (
+        wording.get(language) or wording.get(FALLBACK_LANGUAGE) or next(iter(wording.values()), "")
+    )
 
 
 class Severity(StrEnum):
@@ -26,10 +40,10 @@ class Severity(StrEnum):
 @dataclass(frozen=True)
 class Rule:
     code: str
-    title: str  # i18n key or literal text
+    title: Wording
     severity: Severity
-    warn_notice: str  # i18n key or literal template
-    ban_notice: str
+    warn_notice: Wording
+    ban_notice: Wording
 
 
 def _builtin(code: str, severity: Severity) -> Rule:
@@ -50,6 +64,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     _builtin("illegal_content", Severity.SERIOUS),
     _builtin("other", Severity.MINOR),
 )
+
+
+def builtin_rule(code: str) -> Rule | None:
+    """A built-in rule by code: a configured catalogue may list it by code to keep its texts."""
+    return next((r for r in DEFAULT_RULES if r.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,26 @@ class ModerationPolicy:
             if count >= rung.warnings:
                 best = Proposal(rung.ban_days, count, rung.within_days)
         return best
+
+    def with_settings(self, settings: PolicySettings) -> ModerationPolicy:
+        """This policy with what the organisation configured in place of the defaults."""
+        return replace(
+            self,
+            rules=self.rules if settings.rules is None else settings.rules,
+            ladder=self.ladder if settings.ladder is None else settings.ladder,
+            warning_ttl=self.warning_ttl
+            if settings.warning_days is None
+            else timedelta(days=settings.warning_days),
+        )
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """What the organisation configured; None keeps the built-in default of that part."""
+
+    rules: tuple[Rule, ...] | None = None
+    ladder: tuple[Rung, ...] | None = None
+    warning_days: int | None = None
 
 
 DEFAULT_POLICY = ModerationPolicy()

@@ -10,7 +10,6 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
 from domain.moderation.access import MODERATE
-from domain.moderation.catalogue import DEFAULT_POLICY, ModerationPolicy
 from domain.moderation.models import CaseKind, CaseStatus, ModerationCase, PlatformUser, UserRef
 from domain.moderation.ports import ModerationUnitOfWork
 from domain.moderation.services import (
@@ -24,16 +23,29 @@ from domain.moderation.services import (
 from domain.org.models import Platform
 
 
-async def revoke_case(
-    uow: ModerationUnitOfWork, actor: Actor, case_id: int, reason: str = ""
-) -> ModerationCase:
-    """Withdraw a case (a mistake, a pending action nobody should confirm)."""
+async def revocable_case(
+    uow: ModerationUnitOfWork, actor: Actor, case_id: int
+) -> tuple[ModerationCase, Platform, PlatformUser]:
+    """The case, if this actor may revoke it now (Slack asks before opening the reason form)."""
     case = await lookup.case_by_id(uow, case_id)
     platform, user = await case_context(uow, case)
     actor.require(MODERATE, platform_id=platform.id)
     if case.final:
         raise Conflict("mod.errors.case_closed", case=case.key, status=case.status.value)
-    await end_case(uow, actor, platform, user, case, CaseStatus.REVOKED, reason)
+    return case, platform, user
+
+
+async def revoke_case(
+    uow: ModerationUnitOfWork, actor: Actor, case_id: int, reason: str
+) -> ModerationCase:
+    """Withdraw a case (a mistake, a pending action nobody should confirm): the reason is kept
+    on the case and the platform is told."""
+    case, platform, user = await revocable_case(uow, actor, case_id)
+    if not reason.strip():
+        raise ValidationFailed.single("reason", "mod.errors.reason_required")
+    if len(reason) > TEXT_LIMIT:
+        raise ValidationFailed.single("reason", "mod.errors.too_long", limit=TEXT_LIMIT)
+    await end_case(uow, actor, platform, user, case, CaseStatus.REVOKED, reason.strip())
     return case
 
 
@@ -95,9 +107,7 @@ async def end_case(
     await announce.refresh_moderator_homes(uow, platform)
 
 
-async def apply_proposal(
-    uow: ModerationUnitOfWork, actor: Actor, case_id: int, policy: ModerationPolicy = DEFAULT_POLICY
-) -> ModerationCase:
+async def apply_proposal(uow: ModerationUnitOfWork, actor: Actor, case_id: int) -> ModerationCase:
     """One click on the ladder's proposal: ban the warned user as proposed."""
     warning = await lookup.case_by_id(uow, case_id)
     if warning.proposal is None:
@@ -118,7 +128,6 @@ async def apply_proposal(
         permanent=proposal.days is None,
         until=until,
         reason=f"ladder: {proposal.warnings} warnings / {proposal.within_days} d ({warning.key})",
-        policy=policy,
     )
     warning.proposal = None  # taken: the card stops offering it
     await uow.moderation.save_case(warning)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.moderation.catalogue import PolicySettings
 from domain.moderation.models import (
     CaseKind,
     CaseStatus,
@@ -68,6 +69,12 @@ class ModerationRepository(Protocol):
     ) -> int:
         """Scrub the user's identity from webhook payloads still queued or kept in the log."""
         ...
+
+    async def policy_settings(self) -> PolicySettings:
+        """The organisation's configured policy (empty settings when never configured)."""
+        ...
+
+    async def save_policy_settings(self, settings: PolicySettings, at: datetime) -> None: ...
 
 
 class ModerationUnitOfWork(UnitOfWork, Protocol):

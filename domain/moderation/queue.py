@@ -11,7 +11,7 @@ from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied, Val
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
 from domain.moderation.access import MODERATE, SUBMIT_TO_QUEUE, VIEW_MODERATION
-from domain.moderation.catalogue import DEFAULT_POLICY, ModerationPolicy
+from domain.moderation.catalogue import ModerationPolicy
 from domain.moderation.closing import end_case
 from domain.moderation.models import (
     CONTENT_ID,
@@ -25,6 +25,7 @@ from domain.moderation.models import (
 )
 from domain.moderation.ports import ModerationUnitOfWork
 from domain.moderation.services import QUEUE_ITEM, TEXT_LIMIT
+from domain.moderation.settings import policy_in_force
 from domain.org.models import Platform
 
 QUEUE_SEQUENCE = {ItemKind.REPORT: "RPT", ItemKind.APPEAL: "APL"}
@@ -39,7 +40,6 @@ async def submit_report(
     content_id: str,
     reason: str,
     handle: str | None = None,
-    policy: ModerationPolicy = DEFAULT_POLICY,
 ) -> QueueItem:
     """A platform user flagged by others lands in the queue, reminded until someone handles it."""
     platform = await lookup.platform_of(uow, ref)
@@ -78,7 +78,7 @@ async def submit_report(
             webhook_data=announce.identity(platform, user),
         ),
     )
-    await _queue(uow, platform, item, policy)
+    await _queue(uow, platform, item, await policy_in_force(uow))
     return item
 
 
@@ -87,7 +87,6 @@ async def submit_appeal(
     actor: Actor,
     case_key: str,
     statement: str,
-    policy: ModerationPolicy = DEFAULT_POLICY,
 ) -> QueueItem:
     """The user contests a case; a moderator other than the one who acted decides it."""
     case = await lookup.case_by_key(uow, case_key)
@@ -130,7 +129,7 @@ async def submit_appeal(
             webhook_data=announce.identity(platform, user),
         ),
     )
-    await _queue(uow, platform, item, policy)
+    await _queue(uow, platform, item, await policy_in_force(uow))
     return item
 
 

@@ -13,7 +13,7 @@ from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
 from domain.moderation.access import MODERATE
-from domain.moderation.catalogue import DEFAULT_POLICY, ModerationPolicy
+from domain.moderation.catalogue import ModerationPolicy
 from domain.moderation.models import (
     CONTENT_ID,
     MAX_CONTENT_IDS,
@@ -27,6 +27,7 @@ from domain.moderation.models import (
     UserRef,
 )
 from domain.moderation.ports import ModerationUnitOfWork
+from domain.moderation.settings import policy_in_force
 from domain.org.models import Platform
 
 BAN_EXPIRY = "moderation.ban_expiry"
@@ -127,12 +128,12 @@ async def warn_user(
     actor: Actor,
     ref: UserRef,
     draft: CaseDraft,
-    policy: ModerationPolicy = DEFAULT_POLICY,
 ) -> ModerationCase:
     """A warning notice for a minor violation (Art. 13): the user is told what they did."""
     await authorize(uow, actor, ref)
     if (replay := await _replayed(uow, draft)) is not None:
         return replay
+    policy = await policy_in_force(uow)
     errors = FieldErrors()
     _check_draft(errors, draft, policy)
     errors.raise_if_any()
@@ -183,13 +184,13 @@ async def ban_user(
     until: datetime | None,
     reason: str,
     pursue_responsibility: bool = False,
-    policy: ModerationPolicy = DEFAULT_POLICY,
 ) -> ModerationCase:
     """A ban for a serious violation. Permanent bans and content deletion wait for a second
     moderator (four-eyes); a temporary ban takes effect at once and lifts itself on time."""
     await authorize(uow, actor, ref)
     if (replay := await _replayed(uow, draft)) is not None:
         return replay
+    policy = await policy_in_force(uow)
     now = uow.now()
     errors = FieldErrors()
     _check_draft(errors, draft, policy)

@@ -94,3 +94,13 @@ class ModerationItemRow(Base):
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
     outcome_case_id: Mapped[int | None] = mapped_column(BigId)
+
+
+class ModerationPolicyRow(Base):
+    """The organisation's configured rule catalogue, ladder and warning lifetime (`scope`
+    "organisation"; room for a platform's own policy later). Absent parts keep the defaults."""
+
+    __tablename__ = "moderation_policies"
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    settings: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

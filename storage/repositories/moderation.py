@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
+from domain.moderation.catalogue import PolicySettings
 from domain.moderation.models import (
     CaseKind,
     CaseStatus,
@@ -25,6 +26,7 @@ from domain.moderation.models import (
 from domain.moderation.ports import CaseFilter
 from storage.models.core import EventRow, OutboxRow
 from storage.models.moderation import ModerationCaseRow, ModerationItemRow, PlatformUserRow
+from storage.repositories.moderation_policy import load_policy, store_policy
 from storage.repositories.moderation_status import user_status
 
 _OPEN_ITEMS = (ItemStatus.OPEN.value, ItemStatus.TAKEN.value)
@@ -320,6 +322,13 @@ class SqlModeration:
     # -- the platform's hot path ---------------------------------------------------------------
     async def status_of(self, platform_key: str, external_id: str, now: datetime) -> UserStatus:
         return await user_status(self.session, platform_key, external_id, now)
+
+    # -- the organisation's policy ---------------------------------------------------------------
+    async def policy_settings(self) -> PolicySettings:
+        return await load_policy(self.session)
+
+    async def save_policy_settings(self, settings: PolicySettings, at: datetime) -> None:
+        await store_policy(self.session, settings, at)
 
     # -- erasure -------------------------------------------------------------------------------
     async def anonymise_deliveries(

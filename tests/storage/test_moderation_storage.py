@@ -19,7 +19,7 @@ from storage.models import Base
 from storage.uow import SqlUnitOfWork
 
 SYSTEM = Actor.system("test")
-TABLES = {"platform_users", "moderation_cases", "moderation_items"}
+TABLES = {"platform_users", "moderation_cases", "moderation_items", "moderation_policies"}
 DRAFT = CaseDraft(rule_code="spam", notice_text="Stop.")
 
 

@@ -6,6 +6,7 @@ import copy
 
 from sqlalchemy import select
 
+from bot.sandbox import validate_view
 from storage.models.core import OutboxRow
 from storage.models.moderation import ModerationCaseRow
 
@@ -152,12 +153,32 @@ async def test_unban_needs_a_reason_and_lifts_the_ban_once(mod):
     assert await mod.sweep(days=31) == 0
 
 
-async def test_revoke_withdraws_a_warning(mod):
+async def test_revoke_asks_why_and_withdraws_the_warning(mod):
+    h = mod.h
     await mod.warn()
-    await mod.click("UMIKE", "mod.revoke", mod.card("CASE-1"))
-    assert "revoked" in mod.card("CASE-1").all_text
+    card = mod.card("CASE-1")
+    stale = copy.deepcopy(card)
+    await mod.click("UNINA", "mod.revoke", card)  # not a moderator: no form, nothing changes
+    assert "not allowed" in mod.ephemeral("UNINA") and h.fake.open_modal("UNINA") is None
+    await mod.click("UMIKE", "mod.revoke", card)
+    view = h.fake.open_modal("UMIKE")
+    assert view.callback_id == "mod.revoke_reason"
+    assert view.view["title"]["text"] == "Revoke CASE-1?"
+    assert validate_view(view.view) == []
+    response = await h.sim.submit("UMIKE", view.id, {"reason.reason": "   "})
+    assert response.json["response_action"] == "errors"
+    assert "Give a reason" in h.fake.views[view.id].errors["reason"]
+    assert "revoked" not in mod.card("CASE-1").all_text
+    assert [e.type for e in await mod.events()][-1] == "moderation.warning_issued"
+    await h.sim.submit("UMIKE", view.id, {"reason.reason": "Wrong user: a shared account."})
+    await h.settle()
+    card = mod.card("CASE-1")
+    assert "revoked" in card.all_text and "Wrong user: a shared account." in card.all_text
     assert [e.type for e in await mod.events()][-1] == "moderation.case_revoked"
-    assert "mod.revoke" not in str(mod.card("CASE-1").blocks)
+    assert "mod.revoke" not in str(card.blocks)
+    # A click on an old copy of the card is refused at once: no second form.
+    await mod.click("UMONA", "mod.revoke", stale)
+    assert "already closed" in mod.ephemeral("UMONA") and h.fake.open_modal("UMONA") is None
 
 
 async def test_history_and_case_are_for_moderators_and_auditors_only(mod):
