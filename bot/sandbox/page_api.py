@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import MediaType, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import ServerSentEvent
+from litestar.response import File, ServerSentEvent
 from litestar.static_files import create_static_files_router
 from pydantic import BaseModel, Field
 
@@ -155,6 +155,21 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         media_type = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
         return Response(upload.content, media_type=media_type)
 
+    @get("/fonts/cjk", include_in_schema=False)
+    async def cjk_font() -> File:
+        # A fresh machine often has no Chinese font: without this the page shows boxes for
+        # every Chinese text. The reports' charts already ship one; the page borrows it.
+        path = cjk_font_path()
+        if path is None:
+            raise NotFoundException("no CJK font is installed (package noto-cjk-sans-otc)")
+        return File(
+            path,
+            filename=path.name,
+            media_type="font/collection",
+            content_disposition_type="inline",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
     @post("/command", status_code=200, include_in_schema=False)
     async def command(data: JSONBody[CommandIn]) -> Response[dict[str, Any]]:
         known(data.user)
@@ -221,7 +236,7 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
     api = Router(
         path="/sandbox/api",
         route_handlers=[
-            *(workspace_info, state, events, file_content),
+            *(workspace_info, state, events, file_content, cjk_font),
             *(command, action, submit, close, open_home),
         ],
     )
@@ -229,6 +244,15 @@ def build_page_router(workspace: SandboxWorkspace) -> Router:
         path="/sandbox/static", directories=[STATIC_DIR], include_in_schema=False
     )
     return Router(path="/", route_handlers=[page, api, static])
+
+
+def cjk_font_path() -> Path | None:
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        return None
+    path = Path(FONT_PATH)
+    return path if path.is_file() else None
 
 
 def _find_message(

@@ -59,6 +59,15 @@ async def test_the_page_and_the_seeded_workspace(sandbox: SandboxServer) -> None
     assert await seed_organisation(sandbox.container) is False
 
 
+async def test_the_page_ships_its_own_chinese_font(sandbox: SandboxServer) -> None:
+    css = (await sandbox.http.get("/sandbox/static/sandbox.css")).text
+    assert 'url("/sandbox/api/fonts/cjk")' in css
+    font = await sandbox.http.get("/sandbox/api/fonts/cjk")
+    assert font.status_code == 200
+    assert font.headers["content-type"] == "font/collection"
+    assert font.content[:4] == b"ttcf"  # an OpenType collection, as the CSS declares
+
+
 async def test_ephemeral_answers_reach_only_the_person_who_typed(sandbox: SandboxServer) -> None:
     answer = await sandbox.act("command", user="UBOB", channel="CMARKETING", text="/platops whoami")
     assert answer.status_code == 200, answer.text
