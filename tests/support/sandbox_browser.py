@@ -73,6 +73,8 @@ class Steps:
 
     def __init__(self, page: Any, flow: str) -> None:
         self.page, self.flow, self.count = page, flow, 0
+        for stale in SCREENSHOTS.glob(f"{flow}-[0-9][0-9]-*.png"):
+            stale.unlink()  # an earlier run's steps would read as part of this one
 
     async def shot(self, name: str) -> None:
         self.count += 1
