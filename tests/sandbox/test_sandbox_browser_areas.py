@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -143,6 +144,32 @@ async def test_moderation_warnings_ladder_four_eyes_ban_and_history(page: Any) -
     await expect(history).to_contain_text("Banned permanently")
     await expect(history).to_contain_text("Active warnings: 3")
     await steps.shot("history")
+
+
+async def test_a_temporary_ban_until_a_time_picked_in_the_moderators_zone(page: Any) -> None:
+    steps = Steps(page, "moderation-temporary-ban")
+    await act_as(page, "UMONA")  # Europe/Berlin
+    await open_channel(page, "CMODLOG")
+    await type_command(page, "/mod ban web:u456")
+    modal = modal_of(page)
+    await expect(modal.locator(".modal-header h2")).to_have_text("Ban a user", timeout=WAIT_MS)
+    await expect(modal.locator("[data-block-id=ban_type] input[value=temporary]")).to_be_checked()
+    await block_input(modal, "reason", "textarea").fill("Spam wave")
+    await modal.locator("[data-modal=submit]").click()
+    until_error = modal.locator("[data-block-id=until] .input-error")
+    await expect(until_error).not_to_be_empty(timeout=WAIT_MS)
+    await steps.shot("until-missing")
+
+    berlin = datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=10)
+    until = berlin.replace(hour=10, minute=0, second=0, microsecond=0)
+    await block_input(modal, "until").fill(until.strftime("%Y-%m-%dT%H:%M"))
+    await submit_modal(page)
+    ban = message(page, "Temporary ban").filter(has_text="web:u456")
+    await expect(ban).to_have_count(1, timeout=WAIT_MS)
+    # Picked in Mona's zone; the platform's user is told the same instant as a plain UTC time.
+    await expect(ban).to_contain_text(until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    await expect(ban.locator("time").first).to_be_visible()
+    await steps.shot("temporary-ban-card")
 
 
 # ---- inspections and reports ----------------------------------------------------------------
