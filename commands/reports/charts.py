@@ -38,6 +38,12 @@ def font_family() -> list[str]:
 
 def render_chart(report: OperationsReport, t: Translator) -> bytes:
     """A PNG (1200×900) with two panels sharing the report's days."""
+    buffer = io.BytesIO()
+    chart_figure(report, t).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def chart_figure(report: OperationsReport, t: Translator) -> Figure:
     family = font_family()
     figure = Figure(figsize=(10, 7.5), dpi=120, layout="constrained")
     FigureCanvasAgg(figure)
@@ -74,7 +80,9 @@ def render_chart(report: OperationsReport, t: Translator) -> bytes:
     requirements.set_xticks(positions[::step], labels[::step])
     for axes in (incidents, requirements):
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_ylim(bottom=0)
+        # A quiet period is all zeros: without a top of at least 1 the integer locator has no
+        # whole numbers to mark and the axis reads 0.000 … 0.054.
+        axes.set_ylim(bottom=0, top=max(1.0, axes.get_ylim()[1]))
         axes.grid(alpha=0.3)
         axes.legend(prop={"family": family}, loc="upper left", ncols=4, fontsize=9)
     figure.suptitle(
@@ -85,6 +93,4 @@ def render_chart(report: OperationsReport, t: Translator) -> bytes:
         fontfamily=family,
         fontsize=15,
     )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure

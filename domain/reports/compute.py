@@ -153,7 +153,8 @@ def moderation_section(facts: ReportFacts) -> ModerationSection:
     count = facts.counts.get
     return ModerationSection(
         warnings=count("moderation.warning_issued", 0),
-        bans=count("moderation.ban_started", 0),
+        # A permanent ban starts when the second moderator confirms it (it has no ban_started).
+        bans=count("moderation.ban_started", 0) + count("moderation.ban_confirmed", 0),
         bans_lifted=count("moderation.ban_lifted", 0),
         appeals=count("moderation.appeal_received", 0),
         appeals_decided=count("moderation.appeal_decided", 0),

@@ -36,6 +36,7 @@ COUNTED = (
     "incident.resolved",
     "moderation.warning_issued",
     "moderation.ban_started",
+    "moderation.ban_confirmed",
     "moderation.ban_lifted",
     "moderation.appeal_received",
     "moderation.appeal_decided",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.i18n import Translator
 from bot.sandbox import validate_blocks
-from commands.reports.charts import font_family, render_chart
+from commands.reports.charts import chart_figure, font_family, render_chart
 from domain.access import Actor
 from domain.events import DomainEvent, Subject
 from domain.people import services as people
@@ -266,3 +266,27 @@ async def test_a_failed_chart_upload_is_retried_without_posting_the_report_twice
     posted = [m for m in seeded.fake.messages_in("CREPORTS") if m.blocks]
     assert len(posted) == 1 and posted[0].edits  # updated in place on the retry
     assert len([f for f in seeded.fake.files.values() if f.completed]) == 1
+
+
+async def test_a_permanent_ban_counts_once_its_second_moderator_confirms_it(
+    seeded: Harness,
+) -> None:
+    day = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    permanent, temporary = (Subject("moderation_case", n, f"CASE-{n}") for n in (1, 2))
+    await record(seeded, day, "moderation.ban_requested", permanent, platform="web")
+    await record(seeded, day, "moderation.ban_confirmed", permanent, platform="web")
+    await record(seeded, day, "moderation.ban_started", temporary, platform="web")
+    period = last_complete_period(ReportKind.WEEKLY, MONDAY, "Europe/Berlin")
+    async with seeded.container.reader() as uow:
+        report = await build_report(uow, SYSTEM, period)
+    assert report.moderation.bans == 2
+
+
+async def test_a_quiet_period_charts_whole_numbers(seeded: Harness) -> None:
+    seeded.clock.set(MONDAY)
+    period = last_complete_period(ReportKind.WEEKLY, MONDAY, "Europe/Berlin")
+    async with seeded.container.reader() as uow:
+        report = await build_report(uow, SYSTEM, period)
+    for axes in chart_figure(report, Translator("en")).axes:
+        ticks = list(axes.get_yticks())
+        assert ticks and all(tick == int(tick) for tick in ticks), ticks
