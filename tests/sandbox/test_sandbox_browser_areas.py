@@ -172,6 +172,58 @@ async def test_a_temporary_ban_until_a_time_picked_in_the_moderators_zone(page: 
     await steps.shot("temporary-ban-card")
 
 
+# ---- incidents ------------------------------------------------------------------------------
+
+
+async def test_incident_declared_by_modal_acknowledged_resolved_and_reviewed(page: Any) -> None:
+    steps, title = Steps(page, "incident-lifecycle"), "Search returns nothing"
+    await act_as(page, "UOSCAR")
+    await open_channel(page, "CWEBOPS")
+    await type_command(page, "/incident declare")
+    modal = modal_of(page)
+    await expect(modal.locator(".modal-header h2")).to_have_text(
+        "Declare an incident", timeout=WAIT_MS
+    )
+    await block_input(modal, "title").fill(title)
+    await block_input(modal, "platform", "select").select_option("web")
+    await block_input(modal, "severity", "select").select_option("SEV2")
+    await block_input(modal, "description", "textarea").fill("Every query answers 0 results.")
+    await modal.locator("[data-modal=submit]").click()
+    # The bot answers the submission with response_action "update": the same modal says done.
+    await expect(modal).to_contain_text("is declared and posted in", timeout=WAIT_MS)
+    await steps.shot("declared-modal-updated")
+    await modal.locator("[data-modal=close]").click()
+    await expect(modal).to_have_count(0, timeout=WAIT_MS)
+
+    card = await pinned(message(page, title).filter(has=page.locator("[data-action-id]")))
+    await expect(card).to_contain_text("Triggered")
+    await card.locator("[data-action-id='inc.ack']").click()
+    await expect(card).to_contain_text("Acknowledged", timeout=WAIT_MS)
+    await card.locator("[data-action-id='inc.resolve']").click()
+    resolve = modal_of(page)
+    await expect(resolve.locator(".modal-header h2")).to_have_text(
+        "Resolve incident", timeout=WAIT_MS
+    )
+    await block_input(resolve, "summary", "textarea").fill("Reindexed the catalogue.")
+    await submit_modal(page)
+    await expect(card).to_contain_text("Resolved", timeout=WAIT_MS)
+    await expect(card).to_contain_text("Post-incident review")  # SEV2 owes one
+    await steps.shot("resolved-review-owed")
+
+    await card.locator("[data-action-id='inc.review']").click()
+    review = modal_of(page)
+    await expect(review.locator(".modal-header h2")).to_have_text(
+        "Post-incident review", timeout=WAIT_MS
+    )
+    await block_input(review, "summary", "textarea").fill("Index job failed silently.")
+    await block_input(review, "root_cause", "textarea").fill("No alert on the index job.")
+    await block_input(review, "actions", "textarea").fill("Alert on index age\nRunbook")
+    await submit_modal(page)
+    await expect(card).to_contain_text("No alert on the index job.", timeout=WAIT_MS)
+    await expect(card.locator("[data-action-id='inc.review']")).to_have_count(0)
+    await steps.shot("review-recorded")
+
+
 # ---- inspections and reports ----------------------------------------------------------------
 
 PLAN_NAME = "Payments gateway check"
