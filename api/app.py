@@ -19,6 +19,7 @@ from api.incidents import IncidentsController
 from api.inspections import InspectionsController
 from api.keys import KeysController, MeController
 from api.moderation import ModerationController, PlatformUsersController
+from api.moderation_queue import ModerationQueueController
 from api.ratelimit import RateLimit, TokenBuckets
 from api.reports import ReportsController
 from api.requirements import RequirementsController
@@ -39,6 +40,7 @@ def build_api_router(container: Container) -> Router:
             IncidentIntegrationsController,
             PlatformUsersController,
             ModerationController,
+            ModerationQueueController,
             InspectionsController,
             ReportsController,
             RequirementsController,

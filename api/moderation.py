@@ -1,8 +1,9 @@
 """`/api/v1/platform-users` and `/api/v1/moderation` (scopes `moderation:read|write`).
 
-The platform asks a user's status on its hot path, sends reports and appeals into the moderation
-queue, and exercises its users' privacy rights (export, erasure). Enforcement reaches it as signed
-`moderation.*` webhooks.
+The platform asks a user's status on its hot path and exercises its users' privacy rights
+(export, erasure); moderators' cases can be made and confirmed here for a Slack moderator. Reports,
+appeals and queue decisions are in api/moderation_queue.py. Enforcement reaches the platform as
+signed `moderation.*` webhooks.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from api.auth import acting_user, require_scope
 from api.dependencies import AppContainer, PageParams, Principal
 from api.pagination import Page
 from api.schemas import problems
-from domain.moderation import closing, lookup, privacy, queries, queue, services
-from domain.moderation.models import CaseKind, CaseStatus, QueueItem, UserRef, parse_user_ref
+from domain.moderation import closing, lookup, privacy, queries, services
+from domain.moderation.models import CaseKind, CaseStatus, UserRef, parse_user_ref
 from domain.moderation.ports import CaseFilter
 from domain.org.services import get_platform
 
@@ -60,26 +61,6 @@ class CaseOut(BaseModel):
     pursue_responsibility: bool
 
 
-class ReportIn(BaseModel):
-    user: str = Field(max_length=200, description="PLATFORM:EXTERNAL_ID of the reported user")
-    reporter: str = Field(default="", max_length=200, description="Who flagged them")
-    content_id: str = Field(default="", max_length=200)
-    reason: str = Field(max_length=3000)
-    handle: str | None = Field(default=None, max_length=120)
-
-
-class AppealIn(BaseModel):
-    case: str = Field(max_length=40, examples=["CASE-12"])
-    statement: str = Field(max_length=3000)
-
-
-class QueueItemOut(BaseModel):
-    key: str
-    kind: str
-    status: str
-    created_at: datetime
-
-
 class CaseIn(BaseModel):
     user: str = Field(max_length=200, description="PLATFORM:EXTERNAL_ID")
     rule: str = Field(max_length=60)
@@ -89,6 +70,9 @@ class CaseIn(BaseModel):
     internal_note: str = Field(default="", max_length=3000)
     handle: str | None = Field(default=None, max_length=120)
     user_id: str | None = Field(default=None, description="The Slack moderator acting")
+    email: str | None = Field(
+        default=None, max_length=320, description="…or their Slack email (not both)"
+    )
 
 
 class ErasedOut(BaseModel):
@@ -98,8 +82,13 @@ class ErasedOut(BaseModel):
 
 
 class ActingIn(BaseModel):
-    user_id: str | None = Field(default=None, description="The Slack moderator acting")
-    reason: str = Field(default="", max_length=3000)
+    user_id: str | None = Field(
+        default=None, max_length=40, description="The Slack moderator acting"
+    )
+    email: str | None = Field(
+        default=None, max_length=320, description="…or their Slack email (not both)"
+    )
+    reason: str = Field(default="", max_length=3000, description="revoke: why (required)")
 
 
 class BanIn(CaseIn):
@@ -128,12 +117,6 @@ def case_out(case: Any, platform_key: str | None = None) -> CaseOut:
         content_ids=list(case.content_ids),
         delete_content=case.delete_content,
         pursue_responsibility=case.pursue_responsibility,
-    )
-
-
-def item_out(item: QueueItem) -> QueueItemOut:
-    return QueueItemOut(
-        key=item.key, kind=item.kind.value, status=item.status.value, created_at=item.created_at
     )
 
 
@@ -277,7 +260,7 @@ class ModerationController(Controller):
         self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
     ) -> CaseOut:
         async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, None)
+            actor = await acting_user(uow, principal, data.user_id, data.email)
             case = await lookup.case_by_key(uow, key)
             assert case.id is not None
             case = await services.confirm_case(uow, actor, case.id)
@@ -295,7 +278,7 @@ class ModerationController(Controller):
         self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
     ) -> CaseOut:
         async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, None)
+            actor = await acting_user(uow, principal, data.user_id, data.email)
             case = await lookup.case_by_key(uow, key)
             assert case.id is not None
             case = await closing.revoke_case(uow, actor, case.id, data.reason)
@@ -313,7 +296,7 @@ class ModerationController(Controller):
         self, container: AppContainer, principal: Principal, data: JSONBody[CaseIn]
     ) -> CaseOut:
         async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, None)
+            actor = await acting_user(uow, principal, data.user_id, data.email)
             case = await services.warn_user(uow, actor, _ref(data.user), _draft(data))
             await uow.commit()
         return case_out(case)
@@ -329,7 +312,7 @@ class ModerationController(Controller):
         self, container: AppContainer, principal: Principal, data: JSONBody[BanIn]
     ) -> CaseOut:
         async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, None)
+            actor = await acting_user(uow, principal, data.user_id, data.email)
             case = await services.ban_user(
                 uow,
                 actor,
@@ -342,44 +325,6 @@ class ModerationController(Controller):
             )
             await uow.commit()
         return case_out(case)
-
-    @post(
-        "/reports",
-        status_code=HTTP_201_CREATED,
-        guards=[require_scope("moderation:write")],
-        responses=problems(403, 404, 409, 422),
-        summary="A user flagged by others: into the queue",
-    )
-    async def report(
-        self, container: AppContainer, principal: Principal, data: JSONBody[ReportIn]
-    ) -> QueueItemOut:
-        async with container.uow() as uow:
-            item = await queue.submit_report(
-                uow,
-                principal.actor,
-                _ref(data.user),
-                reporter=data.reporter,
-                content_id=data.content_id,
-                reason=data.reason,
-                handle=data.handle,
-            )
-            await uow.commit()
-        return item_out(item)
-
-    @post(
-        "/appeals",
-        status_code=HTTP_201_CREATED,
-        guards=[require_scope("moderation:write")],
-        responses=problems(403, 404, 409, 422),
-        summary="A user contests a case: into the queue",
-    )
-    async def appeal(
-        self, container: AppContainer, principal: Principal, data: JSONBody[AppealIn]
-    ) -> QueueItemOut:
-        async with container.uow() as uow:
-            item = await queue.submit_appeal(uow, principal.actor, data.case, data.statement)
-            await uow.commit()
-        return item_out(item)
 
 
 def _draft(data: CaseIn) -> services.CaseDraft:

@@ -136,13 +136,13 @@ async def history(caller: Caller, args: list[str], body: dict[str, Any], ack: An
 async def show_queue(caller: Caller, args: list[str], body: dict[str, Any], ack: Any) -> None:
     if args:
         raise UsageError()
-    may_act = caller.actor.can(MODERATE)
     blocks: list[dict[str, Any]] = []
     async with caller.reader() as uow:
-        items = await queue.open_queue(uow, caller.actor)
+        items = await queue.open_queue(uow, caller.actor)  # only the platforms in their scope
         for item in items[:12]:  # ephemeral messages hold at most 50 blocks
             assert item.id is not None
             parts = await item_parts(uow, item.id)
+            may_act = caller.actor.can(MODERATE, platform_id=item.platform_id)
             if parts is not None:
                 blocks += views.item_blocks(caller.t, *parts, with_actions=may_act)
     text = views.queue_summary(caller.t, len(items))

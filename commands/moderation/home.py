@@ -8,6 +8,7 @@ from commands import blocks as bk
 from commands.moderation import views
 from commands.notices import RenderContext
 from domain.access import Actor
+from domain.moderation import queue
 from domain.moderation.access import MODERATE
 
 
@@ -21,7 +22,7 @@ async def home_section(ctx: RenderContext, actor: Actor) -> list[dict[str, Any]]
         for c in await ctx.uow.moderation.pending_cases()
         if c.created_by != actor.user_id and actor.can(MODERATE, platform_id=c.platform_id)
     ]
-    items = await ctx.uow.moderation.open_items(limit=10)
+    items = await queue.open_queue(ctx.uow, actor, permission=MODERATE, limit=10)
     blocks: list[dict[str, Any]] = [bk.header(t("mod.home.title"))]
     if not pending and not items:
         blocks.append(bk.section(t("mod.home.nothing")))

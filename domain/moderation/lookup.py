@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from domain.errors import NotFound, ValidationFailed
-from domain.moderation.models import ModerationCase, PlatformUser, UserRef, parse_case_key
+from domain.moderation.models import (
+    ModerationCase,
+    PlatformUser,
+    QueueItem,
+    UserRef,
+    parse_case_key,
+    parse_item_key,
+)
 from domain.moderation.ports import ModerationUnitOfWork
 from domain.org.models import Platform
 
@@ -77,3 +84,11 @@ async def case_by_id(uow: ModerationUnitOfWork, case_id: int) -> ModerationCase:
     if case is None:
         raise NotFound("mod.errors.case_unknown", key=f"#{case_id}")
     return case
+
+
+async def item_by_key(uow: ModerationUnitOfWork, key: str) -> QueueItem:
+    kind, number = parse_item_key(key)
+    item = await uow.moderation.find_item(kind, number)
+    if item is None:
+        raise NotFound("mod.errors.item_unknown", key=key.strip().upper())
+    return item

@@ -19,6 +19,7 @@ EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+\-]{0,127}$")
 CONTENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#+\-]{0,199}$")
 MAX_CONTENT_IDS = 50
 CASE_KEY = re.compile(r"^CASE-(\d{1,12})$", re.IGNORECASE)
+ITEM_KEY = re.compile(r"^(RPT|APL)-(\d{1,12})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,15 @@ def parse_case_key(text: str) -> int:
     if match is None:
         raise ValidationFailed.single("case", "mod.errors.case_key", key=text.strip()[:40])
     return int(match.group(1))
+
+
+def parse_item_key(text: str) -> tuple[ItemKind, int]:
+    """`RPT-3` (a report) or `APL-2` (an appeal)."""
+    match = ITEM_KEY.match(text.strip())
+    if match is None:
+        raise ValidationFailed.single("key", "mod.errors.item_key", key=text.strip()[:40])
+    kind = ItemKind.APPEAL if match.group(1).upper() == "APL" else ItemKind.REPORT
+    return kind, int(match.group(2))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -53,11 +53,18 @@ class ModerationRepository(Protocol):
 
     async def add_item(self, item: QueueItem) -> QueueItem: ...
     async def get_item(self, item_id: int) -> QueueItem | None: ...
+    async def find_item(self, kind: ItemKind, number: int) -> QueueItem | None: ...
     async def save_item(self, item: QueueItem) -> None: ...
     async def items_of(self, user_id: int) -> list[QueueItem]: ...
     async def open_items(
-        self, kind: ItemKind | None = None, limit: int = 50
-    ) -> list[QueueItem]: ...
+        self,
+        kind: ItemKind | None = None,
+        limit: int = 50,
+        platform_ids: Collection[int] | None = None,
+    ) -> list[QueueItem]:
+        """Open reports and appeals, oldest first (only these platforms' when given)."""
+        ...
+
     async def open_appeal_for(self, case_id: int) -> QueueItem | None: ...
 
     async def status_of(self, platform_key: str, external_id: str, now: datetime) -> UserStatus:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.access import Actor
+from domain.access import Actor, Permission
 from domain.deadlines.models import Step
 from domain.deadlines.services import close_deadlines, open_deadline
 from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
-from domain.moderation.access import MODERATE, SUBMIT_TO_QUEUE, VIEW_MODERATION
+from domain.moderation.access import (
+    MODERATE,
+    SUBMIT_TO_QUEUE,
+    VIEW_MODERATION,
+    platforms_in_scope,
+    require_person,
+)
 from domain.moderation.catalogue import ModerationPolicy
 from domain.moderation.closing import end_case
 from domain.moderation.models import (
@@ -151,6 +157,7 @@ async def _queue(
 async def take_item(uow: ModerationUnitOfWork, actor: Actor, item_id: int) -> QueueItem:
     """A moderator takes a queue item: it is theirs, and its reminders go to them."""
     item, platform = await _open_item(uow, actor, item_id)
+    require_person(actor, item.key)  # a taken item is someone's: reminders go to them
     if item.status is ItemStatus.TAKEN:
         raise Conflict("mod.errors.item_taken", key=item.key, by=item.taken_by or "?")
     if item.kind is ItemKind.APPEAL:
@@ -256,6 +263,7 @@ async def _check_not_involved(
     uow: ModerationUnitOfWork, actor: Actor, item: QueueItem
 ) -> ModerationCase:
     assert item.case_id is not None
+    require_person(actor, item.key)
     case = await lookup.case_by_id(uow, item.case_id)
     if actor.user_id is not None and actor.user_id in (case.created_by, case.confirmed_by):
         raise PermissionDenied("mod.errors.appeal_own_case", case=case.key)
@@ -263,7 +271,14 @@ async def _check_not_involved(
 
 
 async def open_queue(
-    uow: ModerationUnitOfWork, actor: Actor, kind: ItemKind | None = None
+    uow: ModerationUnitOfWork,
+    actor: Actor,
+    kind: ItemKind | None = None,
+    *,
+    permission: Permission = VIEW_MODERATION,
+    limit: int = 50,
 ) -> list[QueueItem]:
-    actor.require(VIEW_MODERATION)
-    return await uow.moderation.open_items(kind)
+    """The open items of the platforms this person may see (`permission` MODERATE: act on)."""
+    actor.require(permission)
+    platform_ids = platforms_in_scope(actor, permission)
+    return await uow.moderation.open_items(kind, limit, platform_ids)

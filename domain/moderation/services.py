@@ -12,7 +12,7 @@ from domain.deadlines.services import close_deadlines, open_deadline
 from domain.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from domain.events import DomainEvent
 from domain.moderation import announce, lookup
-from domain.moderation.access import MODERATE
+from domain.moderation.access import MODERATE, require_person
 from domain.moderation.catalogue import ModerationPolicy
 from domain.moderation.models import (
     CONTENT_ID,
@@ -264,6 +264,7 @@ async def confirm_case(uow: ModerationUnitOfWork, actor: Actor, case_id: int) ->
     actor.require(MODERATE, platform_id=platform.id)
     if case.confirmation is not Confirmation.PENDING or case.final:
         raise Conflict("mod.errors.not_pending", case=case.key)
+    require_person(actor, case.key)
     if actor.user_id == case.created_by:
         raise PermissionDenied("mod.errors.four_eyes", case=case.key)
     now = uow.now()

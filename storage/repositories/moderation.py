@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -280,6 +280,14 @@ class SqlModeration:
         row = await self.session.get(ModerationItemRow, item_id, populate_existing=True)
         return _item(row) if row else None
 
+    async def find_item(self, kind: ItemKind, number: int) -> QueueItem | None:
+        row = await self.session.scalar(
+            select(ModerationItemRow)
+            .where(ModerationItemRow.kind == kind.value, ModerationItemRow.number == number)
+            .execution_options(populate_existing=True)
+        )
+        return _item(row) if row else None
+
     async def save_item(self, item: QueueItem) -> None:
         await self.session.execute(
             update(ModerationItemRow)
@@ -297,7 +305,12 @@ class SqlModeration:
         )
         return [_item(row) for row in rows]
 
-    async def open_items(self, kind: ItemKind | None = None, limit: int = 50) -> list[QueueItem]:
+    async def open_items(
+        self,
+        kind: ItemKind | None = None,
+        limit: int = 50,
+        platform_ids: Collection[int] | None = None,
+    ) -> list[QueueItem]:
         stmt = (
             select(ModerationItemRow)
             .where(ModerationItemRow.status.in_(_OPEN_ITEMS))
@@ -307,6 +320,8 @@ class SqlModeration:
         )
         if kind is not None:
             stmt = stmt.where(ModerationItemRow.kind == kind.value)
+        if platform_ids is not None:
+            stmt = stmt.where(ModerationItemRow.platform_id.in_(list(platform_ids)))
         return [_item(row) for row in await self.session.scalars(stmt)]
 
     async def open_appeal_for(self, case_id: int) -> QueueItem | None:

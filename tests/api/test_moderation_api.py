@@ -3,79 +3,18 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.sandbox import serve_asgi
 from storage.audit import verify_chain
 from storage.models.core import EventRow, OutboxRow
 from storage.models.moderation import ModerationCaseRow
-from tests.api.conftest import assert_problem, make_key
-from tests.commands.moderation.conftest import ModDriver
+from tests.api.conftest import assert_problem
+from tests.commands.moderation.conftest import ModDriver, keys, platform, seeded
 
-SECRET = "platform-webhook-secret-0123"
-
-
-class Platform:
-    """The platform's webhook endpoint: records deliveries and checks their signatures."""
-
-    def __init__(self) -> None:
-        self.deliveries: list[dict[str, Any]] = []
-        self.bad_signatures = 0
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
-        parts = dict(p.split("=", 1) for p in headers["x-platops-signature"].split(","))
-        expected = hmac.new(
-            SECRET.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
-        ).hexdigest()
-        if hmac.compare_digest(expected, parts["v1"]):
-            self.deliveries.append(json.loads(body))
-        else:
-            self.bad_signatures += 1
-        await send({"type": "http.response.start", "status": 204, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    def of(self, event_type: str) -> list[dict[str, Any]]:
-        return [d for d in self.deliveries if d["type"] == event_type]
-
-
-@pytest.fixture
-async def platform(seeded) -> AsyncIterator[Platform]:
-    receiver = Platform()
-    async with serve_asgi(receiver) as url:
-        admin = await make_key(seeded, "admin")
-        response = await seeded.api(
-            "POST",
-            "/api/v1/webhooks",
-            admin,
-            json={"url": f"{url}/hooks", "event_types": ["moderation.*"], "secret": SECRET},
-        )
-        assert response.status_code == 201, response.text
-        yield receiver
-
-
-@pytest.fixture
-async def keys(seeded) -> dict[str, str]:
-    return {
-        "read": await make_key(seeded, "moderation:read", name="shop-read"),
-        "write": await make_key(seeded, "moderation:write", name="shop-write"),
-        "other": await make_key(seeded, "incidents:read", name="monitoring"),
-    }
+__all__ = ["keys", "platform", "seeded"]  # seeded: the org on SQLite and PostgreSQL
 
 
 async def status(h, key, ref="web/u-100"):

@@ -1,16 +1,22 @@
-"""A driver for moderation flows through signed Slack requests (what a moderator would do)."""
+"""A driver for moderation flows through signed Slack requests (what a moderator would do), the
+platform's webhook receiver, API keys, and the seeded org on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.sandbox import validate_blocks, validate_view
+from bot.sandbox import serve_asgi, validate_blocks, validate_view
 from scheduler.jobs import sweep_deadlines
 from storage.models.core import EventRow
+from tests.api.conftest import make_key
 from tests.support.harness import Harness
 
 MODLOG = "CMODLOG"
@@ -93,5 +99,72 @@ class ModDriver:
 
 
 @pytest.fixture
+async def seeded(any_harness: Harness) -> Harness:
+    """The seeded org, on SQLite and (when PLATOPS_TEST_POSTGRES_URL is set) on PostgreSQL:
+    every moderation flow runs on both databases."""
+    await any_harness.seed_org()
+    return any_harness
+
+
+@pytest.fixture
 def mod(seeded: Harness) -> ModDriver:
     return ModDriver(seeded)
+
+
+SECRET = "platform-webhook-secret-0123"
+
+
+class PlatformReceiver:
+    """The platform's webhook endpoint: records deliveries and checks their signatures."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[dict[str, Any]] = []
+        self.bad_signatures = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        parts = dict(p.split("=", 1) for p in headers["x-platops-signature"].split(","))
+        expected = hmac.new(
+            SECRET.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
+        ).hexdigest()
+        if hmac.compare_digest(expected, parts["v1"]):
+            self.deliveries.append(json.loads(body))
+        else:
+            self.bad_signatures += 1
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def of(self, event_type: str) -> list[dict[str, Any]]:
+        return [d for d in self.deliveries if d["type"] == event_type]
+
+
+@pytest.fixture
+async def platform(seeded: Harness) -> AsyncIterator[PlatformReceiver]:
+    receiver = PlatformReceiver()
+    async with serve_asgi(receiver) as url:
+        admin = await make_key(seeded, "admin")
+        response = await seeded.api(
+            "POST",
+            "/api/v1/webhooks",
+            admin,
+            json={"url": f"{url}/hooks", "event_types": ["moderation.*"], "secret": SECRET},
+        )
+        assert response.status_code == 201, response.text
+        yield receiver
+
+
+@pytest.fixture
+async def keys(seeded: Harness) -> dict[str, str]:
+    return {
+        "read": await make_key(seeded, "moderation:read", name="shop-read"),
+        "write": await make_key(seeded, "moderation:write", name="shop-write"),
+        "other": await make_key(seeded, "incidents:read", name="monitoring"),
+    }
