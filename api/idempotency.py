@@ -182,13 +182,14 @@ class IdempotencyStore:
 
 
 class _Recorder:
-    """Passes the response through to the client while keeping a copy of it."""
+    """Keeps the response, to be stored and only then sent: a client that retries as soon as it
+    has the answer must find the key done, not still running (PostgreSQL showed that race)."""
 
-    def __init__(self, send: Send) -> None:
-        self._send = send
+    def __init__(self) -> None:
         self.status = 500
         self.headers: dict[str, str] = {}
         self.chunks: list[bytes] = []
+        self.messages: list[Message] = []
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -199,7 +200,11 @@ class _Recorder:
                     self.headers[lowered] = value.decode("latin-1")
         elif message["type"] == "http.response.body":
             self.chunks.append(message.get("body", b""))
-        await self._send(message)
+        self.messages.append(message)
+
+    async def send_to(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
 
     def stored(self) -> StoredResponse | None:
         body = b"".join(self.chunks)
@@ -239,7 +244,7 @@ class Idempotency(ProcessMiddleware):
         if stored is not None:
             await _replay(stored, send)
             return
-        recorder = _Recorder(send)
+        recorder = _Recorder()
         outcome: StoredResponse | None = None
         try:
             await next_app(scope, replaying(body, receive), recorder.send)
@@ -249,6 +254,7 @@ class Idempotency(ProcessMiddleware):
                 await self.store.finish(principal.key_id, key, outcome)
             else:
                 await self.store.release(principal.key_id, key)
+        await recorder.send_to(send)
 
 
 async def _replay(stored: StoredResponse, send: Send) -> None:

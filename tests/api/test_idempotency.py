@@ -150,3 +150,15 @@ async def test_the_purge_job_forgets_keys_older_than_a_day(harness: Harness) -> 
     harness.clock.advance(hours=2)
     assert await purge_idempotency_keys(harness.container) == 1
     assert (await post_hook(harness, admin, "recent")).headers["idempotent-replayed"] == "true"
+
+
+async def test_the_key_is_done_before_the_client_has_the_answer(any_harness: Harness) -> None:
+    """A client retrying the moment it has the answer replays it (no 409 "still running")."""
+    h = any_harness
+    admin = await make_key(h)
+    for attempt in range(5):
+        key = f"quick-{attempt}"
+        first = await post_hook(h, admin, key, {**HOOK, "url": f"https://siem.example.com/{key}"})
+        async with h.container.database.read_session() as session:
+            states = list(await session.scalars(select(IdempotencyKeyRow.state)))
+        assert first.status_code == 201 and states.count("running") == 0, states
