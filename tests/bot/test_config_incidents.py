@@ -11,10 +11,10 @@ from domain.incidents.models import DEFAULT_SEVERITY_MAP, Severity
 from domain.incidents.queries import policy_for
 from storage.models.core import EventRow
 from tests.api.conftest import make_key
-from tests.commands.incidents.conftest import seeded
+from tests.commands.incidents.conftest import seeded_any
 from tests.support.harness import Harness
 
-__all__ = ["seeded"]  # the seeded org on SQLite and PostgreSQL, as for every incident test
+__all__ = ["seeded_any"]  # the seeded org on SQLite and PostgreSQL, for the flows that write
 
 GLOBAL = {
     "ack_minutes": {"SEV1": 3, "sev2": 10},
@@ -47,8 +47,8 @@ async def test_plan_shows_only_the_settings_in_the_file_and_changes_nothing(seed
     assert await policy_events(seeded) == []
 
 
-async def test_apply_sets_the_policies_once_audited_as_the_config(seeded: Harness):
-    h = seeded
+async def test_apply_sets_the_policies_once_audited_as_the_config(seeded_any: Harness):
+    h = seeded_any
     plan = await apply_config(h.container, parse_config(FILE))
     assert [c.action for c in plan.changes if c.section == "incident policy"] == ["update"] * 2
     async with h.container.reader() as uow:
@@ -74,8 +74,8 @@ async def test_apply_sets_the_policies_once_audited_as_the_config(seeded: Harnes
     assert again.pending == [] and len(await policy_events(h)) == 2
 
 
-async def test_alerts_are_read_with_the_configured_labels(seeded: Harness):
-    h = seeded
+async def test_alerts_are_read_with_the_configured_labels(seeded_any: Harness):
+    h = seeded_any
     await apply_config(h.container, parse_config(FILE))
     token = await make_key(h, "incidents:write", name="alertmanager")
     alert = {"alertname": "CheckoutErrors", "priority": "P1", "service": "web"}

@@ -1,5 +1,5 @@
-"""The incident tests' fixtures: the seeded org on both databases, and the web rotation."""
+"""The incident tests' fixtures: the seeded web rotation, on SQLite or on both databases."""
 
-from tests.commands.incidents.conftest import rota, seeded
+from tests.commands.incidents.conftest import rota, rota_any, seeded_any
 
-__all__ = ["rota", "seeded"]
+__all__ = ["rota", "rota_any", "seeded_any"]

@@ -27,8 +27,8 @@ def problem(response: httpx.Response) -> str:
     return response.json()["detail"]
 
 
-async def test_severity_change_updates_the_card_in_place_and_follows_the_new_sla(rota: Harness):
-    h = rota
+async def test_severity_change_updates_the_card_in_place_and_follows_the_new_sla(rota_any: Harness):
+    h = rota_any
     token = await make_key(h, "incidents:write", "incidents:read", name="pagerduty")
     card = await declared_card(h, token)
     url = "/api/v1/incidents/INC-1/severity"
@@ -55,8 +55,8 @@ async def test_severity_change_updates_the_card_in_place_and_follows_the_new_sla
     assert_all_valid(h)
 
 
-async def test_escalate_pages_the_next_level_once_per_request_up_to_the_admins(rota: Harness):
-    h = rota
+async def test_escalate_pages_the_next_level_once_per_request_up_to_the_admins(rota_any: Harness):
+    h = rota_any
     token = await make_key(h, "incidents:write", name="pagerduty")
     card = await declared_card(h, token)
     url = "/api/v1/incidents/INC-1/escalate"
@@ -85,8 +85,8 @@ async def test_escalate_pages_the_next_level_once_per_request_up_to_the_admins(r
     assert_all_valid(h)
 
 
-async def test_reopen_only_a_resolved_incident_and_the_card_says_so(rota: Harness):
-    h = rota
+async def test_reopen_only_a_resolved_incident_and_the_card_says_so(rota_any: Harness):
+    h = rota_any
     token = await make_key(h, "incidents:write", "incidents:read", name="pagerduty")
     card = await declared_card(h, token)
     url = "/api/v1/incidents/INC-1/reopen"

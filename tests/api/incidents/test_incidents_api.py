@@ -17,8 +17,8 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
-async def test_declare_list_read_ack_resolve_as_an_integration(seeded: Harness):
-    h = seeded
+async def test_declare_list_read_ack_resolve_as_an_integration(seeded_any: Harness):
+    h = seeded_any
     token = await make_key(h, "incidents:write", "incidents:read", name="grafana")
     created = await h.api("POST", "/api/v1/incidents", token, json=NEW)
     assert created.status_code == 201, created.text
@@ -87,8 +87,8 @@ async def test_scopes_and_bad_input(seeded: Harness):
     assert unknown.status_code == 404
 
 
-async def test_dedup_key_updates_the_open_incident_and_idempotency_key_replays(seeded: Harness):
-    h = seeded
+async def test_dedup_key_updates_the_open_incident_and_idempotency_key_replays(seeded_any: Harness):
+    h = seeded_any
     token = await make_key(h, "incidents:write")
     payload = {**NEW, "dedup_key": "search-latency"}
     first = await h.api("POST", "/api/v1/incidents", token, json=payload)
@@ -110,8 +110,8 @@ async def test_dedup_key_updates_the_open_incident_and_idempotency_key_replays(s
     assert without.json()["key"] == "INC-3"  # no dedup_key, no Idempotency-Key: a new one
 
 
-async def test_alertmanager_firing_repeated_and_resolved(seeded: Harness):
-    h = seeded
+async def test_alertmanager_firing_repeated_and_resolved(seeded_any: Harness):
+    h = seeded_any
     token = await make_key(h, "incidents:write", name="alertmanager")
     url = "/api/v1/integrations/alertmanager"
     firing = await h.api("POST", url, token, json=fixture("firing.json"))
@@ -149,8 +149,8 @@ async def test_alertmanager_firing_repeated_and_resolved(seeded: Harness):
     assert_all_valid(h)
 
 
-async def test_alertmanager_resolved_only_notes_when_a_person_owns_it(seeded: Harness):
-    h = seeded
+async def test_alertmanager_resolved_only_notes_when_a_person_owns_it(seeded_any: Harness):
+    h = seeded_any
     token = await make_key(h, "incidents:write", name="alertmanager")
     url = "/api/v1/integrations/alertmanager"
     await h.api("POST", url, token, json=fixture("firing.json"))
@@ -184,8 +184,8 @@ async def test_alertmanager_platform_from_the_url_and_malformed_payloads(seeded:
     assert len(h.fake.messages_in(WEBOPS)) == 1
 
 
-async def test_generic_events_trigger_and_resolve_by_dedup_key(seeded: Harness):
-    h = seeded
+async def test_generic_events_trigger_and_resolve_by_dedup_key(seeded_any: Harness):
+    h = seeded_any
     token = await make_key(h, "incidents:write", name="uptime")
     url = "/api/v1/integrations/events"
     event = {

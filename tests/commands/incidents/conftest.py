@@ -1,5 +1,5 @@
 """Helpers for incident tests: declare through the real modal, find cards, check Block Kit;
-the `seeded` org on both databases."""
+the web rotation, and the same fixtures on both databases."""
 
 from __future__ import annotations
 
@@ -79,16 +79,28 @@ async def events(h: Harness, type_prefix: str = "incident.") -> list[EventRow]:
         return list(rows)
 
 
-@pytest.fixture
-async def seeded(any_harness: Harness) -> Harness:
-    """The seeded org, on SQLite and (when PLATOPS_TEST_POSTGRES_URL is set) on PostgreSQL:
-    every incident test runs on both databases."""
-    await any_harness.seed_org()
-    return any_harness
+async def _set_web_rotation(h: Harness) -> Harness:
+    await h.command("UOSCAR", "/incident", "oncall set web <@UOSCAR|oscar> <@UOLIVIA>")
+    return h
 
 
 @pytest.fixture
 async def rota(seeded: Harness) -> Harness:
     """The seeded org with a web rotation: Oscar this week, Olivia next."""
-    await seeded.command("UOSCAR", "/incident", "oncall set web <@UOSCAR|oscar> <@UOLIVIA>")
-    return seeded
+    return await _set_web_rotation(seeded)
+
+
+# Flows that write through every storage path (state changes, deadlines, dedup, alerts, policies)
+# run on SQLite and, when PLATOPS_TEST_POSTGRES_URL is set, on PostgreSQL; checks of the Slack
+# surface alone (help, usage, refusals, translations) run once, on SQLite, to keep the suite fast.
+@pytest.fixture
+async def seeded_any(any_harness: Harness) -> Harness:
+    """The seeded org on SQLite and PostgreSQL."""
+    await any_harness.seed_org()
+    return any_harness
+
+
+@pytest.fixture
+async def rota_any(seeded_any: Harness) -> Harness:
+    """The web rotation on SQLite and PostgreSQL."""
+    return await _set_web_rotation(seeded_any)

@@ -55,8 +55,8 @@ def reminders(h: Harness, user_id: str) -> list[str]:
     return [m.all_text for m in h.fake.dms_to(user_id) if "post-incident review" in m.all_text]
 
 
-async def test_a_friday_afternoon_review_is_due_five_berlin_working_days_later(seeded: Harness):
-    h = seeded
+async def test_a_friday_afternoon_review_is_due_five_berlin_working_days_later(seeded_any: Harness):
+    h = seeded_any
     await follow_berlin_hours(h)
     h.clock.set(FRIDAY_AFTERNOON)
     await declare(h, severity="SEV2")
@@ -95,8 +95,8 @@ async def test_without_a_calendar_the_review_counts_monday_to_friday_in_utc(seed
     assert resolved.data["review_due_at"] == utc(2026, 1, 16, 14, 0).isoformat()
 
 
-async def test_the_rotation_hands_over_at_monday_midnight_in_berlin(seeded: Harness):
-    h = seeded
+async def test_the_rotation_hands_over_at_monday_midnight_in_berlin(seeded_any: Harness):
+    h = seeded_any
     await follow_berlin_hours(h)
     await h.command("UOSCAR", "/incident", "oncall set web <@UOSCAR|oscar> <@UOLIVIA>")
     assert "handover Mondays 00:00 Europe/Berlin" in last_ephemeral(h, "UOSCAR")

@@ -14,8 +14,8 @@ from tests.commands.incidents.conftest import (
 from tests.support.harness import Harness
 
 
-async def test_declare_posts_one_card_mentioning_the_on_call(rota: Harness):
-    h = rota
+async def test_declare_posts_one_card_mentioning_the_on_call(rota_any: Harness):
+    h = rota_any
     result = await declare(h, "UBOB")
     assert result.status == 200
     assert result.json["response_action"] == "update"
@@ -59,9 +59,9 @@ async def test_auditor_and_strangers_cannot_declare(rota: Harness):
 
 
 async def test_acknowledge_updates_the_card_in_place_and_a_second_click_changes_nothing(
-    rota: Harness,
+    rota_any: Harness,
 ):
-    h = rota
+    h = rota_any
     await declare(h)
     inc = card(h)
     await h.sim.click("UOLIVIA", views.ACK, message=inc)
@@ -100,8 +100,8 @@ async def test_someone_not_operating_the_platform_cannot_acknowledge(rota: Harne
     assert [e for e in await events(h) if e.type == "incident.acknowledged"] == []
 
 
-async def test_resolve_asks_for_a_summary_then_the_card_is_final(rota: Harness):
-    h = rota
+async def test_resolve_asks_for_a_summary_then_the_card_is_final(rota_any: Harness):
+    h = rota_any
     await declare(h, severity="SEV3")
     inc = card(h)
     await h.sim.click("UOSCAR", views.RESOLVE, message=inc)

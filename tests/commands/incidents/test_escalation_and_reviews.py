@@ -20,8 +20,8 @@ def channel_lines(h: Harness) -> list[str]:
     return [m.text for m in h.fake.messages_in(WEBOPS) if "INC-1 ·" not in m.text]
 
 
-async def test_unacknowledged_sev1_renotifies_then_escalates_each_step_once(rota: Harness):
-    h = rota
+async def test_unacknowledged_sev1_renotifies_then_escalates_each_step_once(rota_any: Harness):
+    h = rota_any
     await declare(h, severity="SEV1")
     assert await sweep(h, minutes=4) == 0
     assert h.fake.dms_to("UOSCAR") == []
@@ -65,8 +65,8 @@ async def test_acknowledging_stops_the_escalation(rota: Harness):
     assert acknowledged.data["seconds_to_ack"] == 300 and acknowledged.data["severity"] == "SEV1"
 
 
-async def test_unacknowledge_restarts_the_clock(rota: Harness):
-    h = rota
+async def test_unacknowledge_restarts_the_clock(rota_any: Harness):
+    h = rota_any
     await declare(h, severity="SEV2")
     await h.command("UOSCAR", "/incident", "ack INC-1")
     await h.command("UOSCAR", "/incident", "unack INC-1")
@@ -76,8 +76,8 @@ async def test_unacknowledge_restarts_the_clock(rota: Harness):
     assert len(h.fake.dms_to("UOSCAR")) == 1
 
 
-async def test_manual_escalation_is_not_repeated_by_the_sla(rota: Harness):
-    h = rota
+async def test_manual_escalation_is_not_repeated_by_the_sla(rota_any: Harness):
+    h = rota_any
     await declare(h, severity="SEV1")
     await h.sim.click("UOSCAR", views.ESCALATE, message=card(h))
     await h.settle()
@@ -92,9 +92,9 @@ async def test_manual_escalation_is_not_repeated_by_the_sla(rota: Harness):
 
 
 async def test_sev2_resolution_owes_a_review_reminded_before_and_after_its_due_date(
-    rota: Harness,
+    rota_any: Harness,
 ):
-    h = rota
+    h = rota_any
     await declare(h, severity="SEV2")  # Monday 09:00
     await h.command("UOLIVIA", "/incident", "ack INC-1")
     await h.command("UOLIVIA", "/incident", "resolve INC-1 Restarted the payment gateway")

@@ -12,8 +12,8 @@ from tests.commands.incidents.conftest import (
 from tests.support.harness import Harness
 
 
-async def test_oncall_rotation_is_weekly_and_shown_now_and_next(rota: Harness):
-    h = rota
+async def test_oncall_rotation_is_weekly_and_shown_now_and_next(rota_any: Harness):
+    h = rota_any
     assert "<@UOSCAR> → <@UOLIVIA>" in last_ephemeral(h, "UOSCAR")
     await h.command("UBOB", "/incident", "oncall web")
     text = last_ephemeral(h, "UBOB")
@@ -37,8 +37,8 @@ async def test_only_operators_of_the_platform_or_admins_set_the_rotation(seeded:
     assert "no rotation" in last_ephemeral(h, "UBOB")
 
 
-async def test_list_show_note_and_severity(rota: Harness):
-    h = rota
+async def test_list_show_note_and_severity(rota_any: Harness):
+    h = rota_any
     await declare(h, "UBOB", title="Images missing", severity="SEV3")
     await declare(h, "UZHANG", title="Search slow", severity="SEV4")
     await h.command("UOSCAR", "/incident", "list")
@@ -107,8 +107,8 @@ async def test_chinese_reader_gets_chinese_texts(rota: Harness):
     assert "时间线" in h.fake.ephemerals_for("UZHANG")[-1].all_text
 
 
-async def test_app_home_shows_incidents_on_call_and_reviews_owed(rota: Harness):
-    h = rota
+async def test_app_home_shows_incidents_on_call_and_reviews_owed(rota_any: Harness):
+    h = rota_any
     await declare(h, severity="SEV1")
     await h.sim.open_home("UOSCAR")
     await h.settle()
