@@ -47,6 +47,7 @@ def _message(fake: FakeSlack, message: Message) -> dict[str, Any]:
         "blocks": message.blocks,
         "thread_ts": message.thread_ts if message.thread_ts != message.ts else None,
         "edited": bool(message.edits),
+        "version": len(message.edits),
         "files": [file_json(upload) for upload in files],
         "ephemeral": False,
     }
@@ -60,6 +61,7 @@ def _ephemeral(ephemeral: Ephemeral) -> dict[str, Any]:
         "blocks": ephemeral.blocks,
         "thread_ts": ephemeral.thread_ts,
         "edited": False,
+        "version": 0,
         "files": [],
         "ephemeral": True,
     }

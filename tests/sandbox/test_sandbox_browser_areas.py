@@ -306,6 +306,9 @@ async def test_inspection_plan_run_failed_item_incident_and_report(
         )
         snoozed = page.locator("#content article.message.ephemeral", has_text="Snoozed")
         await expect(snoozed).to_have_count(1, timeout=WAIT_MS)
+        # The menu still shows the choice after the page redraws, as Slack's client does.
+        snooze_menu = overdue.locator("select[data-action-id='deadline.snooze']")
+        await expect(snooze_menu).to_have_value(re.compile(":1h$"))
         await steps.shot("overdue-reminder-snoozed")
         await overdue.locator("[data-action-id='inspect.start']").click()
         checklist = modal_of(page)

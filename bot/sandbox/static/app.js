@@ -8,7 +8,7 @@ import { renderModal } from "./modal.js";
 const API = "/sandbox/api";
 const page = {
   workspace: null, snapshot: null, me: null, channel: null, tab: "messages",
-  drafts: {}, rendered: { content: "", modal: "" }, refreshing: null, again: false,
+  drafts: {}, picks: {}, rendered: { content: "", modal: "" }, refreshing: null, again: false,
 };
 
 // ---- texts in the acting person's language ----------------------------------------------------
@@ -191,11 +191,18 @@ function messageNode(channel, message) {
   const bot = !message.user || message.user === page.workspace.bot.id;
   const author = bot ? page.workspace.bot.name : page.people[message.user]?.real_name || message.user;
   const where = { kind: message.ephemeral ? "ephemeral" : "message", channel: channel.id, ts: message.ts };
+  // Like Slack's client, a select in a message keeps showing what the person picked until the
+  // bot replaces the message (a new version starts from its blocks again).
+  const picks = (page.picks[`${page.me}:${channel.id}:${message.ts}:${message.version}`] ||= {});
   const ctx = context({
     surface: "message",
-    onAction: (block, element, value) => act("action", {
-      action_id: element.action_id, block_id: block.block_id, value, location: where,
-    }).catch(() => {}),
+    drafts: picks,
+    onAction: (block, element, value) => {
+      if (element.type !== "button") picks[`${block.block_id}.${element.action_id}`] = value;
+      act("action", {
+        action_id: element.action_id, block_id: block.block_id, value, location: where,
+      }).catch(() => {});
+    },
   });
   const body = el("div", { class: "message-body" },
     el("div", { class: "message-meta" },
