@@ -141,9 +141,14 @@ function overflow(block, element, ctx) {
     class: "btn overflow", "data-action-id": element.action_id, "aria-label": "more",
     onclick: (event) => { event.stopPropagation(); menu.hidden = !menu.hidden; },
   }, "⋮");
-  document.addEventListener("click", () => { menu.hidden = true; });
   return { node: el("span", { class: "overflow-wrap" }, toggle, menu) };
 }
+
+// A click anywhere else closes open overflow menus: one listener for the page, not one per
+// render (every redraw would otherwise add another that lives forever).
+document.addEventListener("click", () => {
+  for (const menu of document.querySelectorAll(".overflow-menu")) menu.hidden = true;
+});
 
 function choices(block, element, ctx, initial) {
   const radio = element.type === "radio_buttons";
