@@ -63,6 +63,10 @@ async def configure_incident_policy(
         if severity_map
         else before.severity_map,
     )
+    if after == before:
+        # Nothing to change (a retry, or `/incident sla web` asking for the current values): no
+        # event, and no platform override that would stop following the global policy.
+        return after
     scope = f"platform:{platform_id}" if platform_id is not None else "global"
     await uow.oncall.save_policy(scope, after, uow.now())
     uow.record(

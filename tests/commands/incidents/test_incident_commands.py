@@ -119,3 +119,16 @@ async def test_app_home_shows_incidents_on_call_and_reviews_owed(rota_any: Harne
     await h.settle()
     home = str(h.fake.home_views["UOSCAR"].view)
     assert "Post-incident reviews you owe" in home and "on call for" not in home
+
+
+async def test_sla_without_values_shows_them_and_changes_nothing(seeded: Harness):
+    h = seeded
+    await h.command("UALICE", "/incident", "sla web")
+    assert "Acknowledge SLAs for web: SEV1 5 min, SEV2 15 min" in last_ephemeral(h, "UALICE")
+    await h.command("UALICE", "/incident", "sla SEV1=5")  # already so: a no-op
+    assert await events(h, "incident.policy_changed") == []
+    # web made no override of its own, so it still follows the global policy.
+    await h.command("UALICE", "/incident", "sla SEV1=2")
+    await h.command("UALICE", "/incident", "sla web")
+    assert "for web: SEV1 2 min" in last_ephemeral(h, "UALICE")
+    assert [e.data["scope"] for e in await events(h, "incident.policy_changed")] == ["global"]
