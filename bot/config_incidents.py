@@ -1,11 +1,12 @@
 """The `incidents` section of the configuration file: the incident policy kept as code.
 
-One entry without `platform` is the global policy; an entry with `platform: KEY` is that
-platform's override. Each entry may set acknowledge SLAs per severity and the review due time;
-the global one also says which Alertmanager labels carry the severity and the platform and how
-label values map to severities (alerts are read before their platform is known, so the mapping is
-global). Applied through `configure_incident_policy`, as `/incident sla` does; only the fields
-written in the file are managed, and nothing is ever removed:
+One entry without `platform` is the global policy; an entry with `platform: KEY` pins that
+platform's own values (what it does not name follows the global policy). Each entry may set
+acknowledge SLAs per severity and the review due time; the global one also says which Alertmanager
+labels carry the severity and the platform and how label values map to severities (alerts are
+read before their platform is known, so the mapping is global). Applied through
+`configure_incident_policy`, as `/incident sla` does; only the fields written in the file are
+managed, and nothing is ever removed:
 
     incidents:
       - ack_minutes: {SEV1: 5, SEV2: 15}
@@ -26,11 +27,12 @@ from bot.config_file import Change, ConfigError, PlanContext
 from bot.config_sections import Item, Slug
 from domain.access import Actor
 from domain.errors import ValidationFailed
-from domain.incidents.models import IncidentPolicy, Severity
+from domain.incidents.models import IncidentPolicy, PlatformOverride, Severity
 from domain.incidents.queries import policy_for
 from domain.incidents.settings import MAX_ACK_MINUTES, MAX_REVIEW_DAYS, configure_incident_policy
 
 GLOBAL = "global"
+INHERITED = "global"  # a platform setting that follows the global policy
 LabelName = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -115,6 +117,17 @@ def _current(policy: IncidentPolicy) -> dict[str, Any]:
     }
 
 
+def _pinned(override: PlatformOverride | None) -> dict[str, Any]:
+    """What a platform sets itself; a value it follows from the global policy shows as "global"
+    (so a file that pins it to today's global value still pins it, and it survives a later change
+    of the global policy)."""
+    override = override or PlatformOverride()
+    pinned: dict[str, Any] = {f"ack_minutes.{s.value}": INHERITED for s in Severity}
+    pinned.update({f"ack_minutes.{s.value}": m for s, m in override.ack_minutes.items()})
+    pinned["review_working_days"] = override.review_working_days or INHERITED
+    return pinned
+
+
 class IncidentPoliciesSection:
     name, noun, item_model = "incidents", "incident policy", IncidentPolicyItem
 
@@ -132,8 +145,11 @@ class IncidentPoliciesSection:
             platform = await uow.org.find_platform(item.platform) if item.platform else None
             if item.platform and platform is None and item.platform not in platforms_in_file:
                 raise ConfigError(f"{where}.platform: no platform {item.platform!r}")
-            # A platform created by this same file inherits the global policy until then.
-            before = _current(await policy_for(uow, platform.id if platform else None))
+            if item.platform:
+                override = await uow.oncall.get_override(platform.id) if platform else None
+                before = _pinned(override)
+            else:
+                before = _current(await policy_for(uow, None))
             details = tuple(
                 f"{field}: {before[field]!r} → {value!r}"
                 for field, value in item.wanted().items()

@@ -3,7 +3,7 @@ machine, the post-incident review, and the per-platform incident policy (SLAs, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -190,7 +190,7 @@ DEFAULT_SEVERITY_MAP: dict[str, Severity] = {
 class IncidentPolicy:
     """How incidents are handled: ack SLAs, review due time, and how alert labels map.
 
-    One global policy; a platform may override the SLAs and review days (scope `platform:<id>`).
+    One global policy; a platform may override the SLAs and review days (`PlatformOverride`).
     """
 
     ack_minutes: dict[Severity, int] = field(default_factory=lambda: dict(DEFAULT_ACK_MINUTES))
@@ -213,6 +213,22 @@ class IncidentPolicy:
             return Severity.parse(label_value)
         except ValidationFailed:
             return self.default_alert_severity
+
+
+@dataclass
+class PlatformOverride:
+    """What one platform sets differently from the global policy (scope `platform:<id>`); every
+    setting it does not name follows the global policy, also when that changes later."""
+
+    ack_minutes: dict[Severity, int] = field(default_factory=dict)
+    review_working_days: int | None = None
+
+    def over(self, policy: IncidentPolicy) -> IncidentPolicy:
+        return replace(
+            policy,
+            ack_minutes={**policy.ack_minutes, **self.ack_minutes},
+            review_working_days=self.review_working_days or policy.review_working_days,
+        )
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

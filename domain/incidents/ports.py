@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from domain.deadlines.ports import CalendarsUnitOfWork
-from domain.incidents.models import Incident, IncidentPolicy, IncidentStatus, Severity
+from domain.incidents.models import (
+    Incident,
+    IncidentPolicy,
+    IncidentStatus,
+    PlatformOverride,
+    Severity,
+)
 from domain.incidents.oncall import Rotation
 
 
@@ -49,8 +55,15 @@ class OnCallRepository(Protocol):
     async def get_rotation(self, platform_id: int) -> Rotation | None: ...
     async def save_rotation(self, rotation: Rotation) -> None: ...
     async def rotations_with(self, user_id: str) -> list[Rotation]: ...
-    async def get_policy(self, scope: str) -> IncidentPolicy | None: ...
-    async def save_policy(self, scope: str, policy: IncidentPolicy, now: datetime) -> None: ...
+    async def get_policy(self) -> IncidentPolicy | None:
+        """The global policy (None: the defaults)."""
+        ...
+
+    async def save_policy(self, policy: IncidentPolicy, now: datetime) -> None: ...
+    async def get_override(self, platform_id: int) -> PlatformOverride | None: ...
+    async def save_override(
+        self, platform_id: int, override: PlatformOverride, now: datetime
+    ) -> None: ...
 
 
 class IncidentsUnitOfWork(CalendarsUnitOfWork, Protocol):

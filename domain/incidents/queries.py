@@ -42,12 +42,13 @@ async def incident_by_id(uow: IncidentsUnitOfWork, incident_id: int) -> tuple[In
 
 
 async def policy_for(uow: IncidentsUnitOfWork, platform_id: int | None) -> IncidentPolicy:
-    """The platform's own policy, else the global one, else the defaults."""
+    """The global policy (or the defaults) with the platform's overrides applied."""
+    policy = await uow.oncall.get_policy() or IncidentPolicy()
     if platform_id is not None:
-        own = await uow.oncall.get_policy(f"platform:{platform_id}")
-        if own is not None:
-            return own
-    return await uow.oncall.get_policy("global") or IncidentPolicy()
+        override = await uow.oncall.get_override(platform_id)
+        if override is not None:
+            return override.over(policy)
+    return policy
 
 
 async def calendar_of(uow: IncidentsUnitOfWork, platform: Platform) -> BusinessCalendar | None:

@@ -1,6 +1,7 @@
 """Configuring incident handling: ack SLAs per severity, review due days, alert label mapping.
 
-Scope: the global policy (platform None) or one platform's override of it.
+Scope: the global policy (platform None) or one platform's overrides of its SLAs and review days;
+what a platform does not override follows the global policy, also when that changes later.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from domain.access import Actor
 from domain.errors import FieldErrors
-from domain.events import DomainEvent, Subject
-from domain.incidents.models import IncidentPolicy, Severity
+from domain.events import DomainEvent, JSONDict, Subject
+from domain.incidents.models import IncidentPolicy, PlatformOverride, Severity
 from domain.incidents.queries import policy_for
 from domain.incidents.services import CONFIGURE
 from domain.org.services import get_platform
@@ -51,24 +52,48 @@ async def configure_incident_policy(
     for name, label in (("severity_label", severity_label), ("platform_label", platform_label)):
         if label is not None and not 1 <= len(label.strip()) <= 100:
             errors.add(name, "inc.errors.label")
+    if platform_id is not None:
+        # Alerts are read before their platform is known: labels and mapping are global only.
+        for name, value in (
+            ("severity_label", severity_label),
+            ("platform_label", platform_label),
+            ("severity_map", severity_map),
+        ):
+            if value is not None:
+                errors.add(name, "inc.errors.global_only")
     errors.raise_if_any()
     before = await policy_for(uow, platform_id)
-    after = replace(
-        before,
-        ack_minutes={**before.ack_minutes, **(ack_minutes or {})},
-        review_working_days=review_working_days or before.review_working_days,
-        severity_label=(severity_label or before.severity_label).strip(),
-        platform_label=(platform_label or before.platform_label).strip(),
-        severity_map={k.lower(): v for k, v in severity_map.items()}
-        if severity_map
-        else before.severity_map,
-    )
-    if after == before:
-        # Nothing to change (a retry, or `/incident sla web` asking for the current values): no
-        # event, and no platform override that would stop following the global policy.
-        return after
+    if platform_id is None:
+        after = replace(
+            before,
+            ack_minutes={**before.ack_minutes, **(ack_minutes or {})},
+            review_working_days=review_working_days or before.review_working_days,
+            severity_label=(severity_label or before.severity_label).strip(),
+            platform_label=(platform_label or before.platform_label).strip(),
+            severity_map={k.lower(): v for k, v in severity_map.items()}
+            if severity_map
+            else before.severity_map,
+        )
+        if after == before:
+            return after  # a retry, or nothing asked: no event
+        await uow.oncall.save_policy(after, uow.now())
+        overrides: JSONDict | None = None
+    else:
+        # The platform pins what it names; everything else keeps following the global policy.
+        current = await uow.oncall.get_override(platform_id) or PlatformOverride()
+        override = PlatformOverride(
+            {**current.ack_minutes, **(ack_minutes or {})},
+            review_working_days or current.review_working_days,
+        )
+        if override == current:
+            return before  # `/incident sla web` asking for the current values, or a retry
+        await uow.oncall.save_override(platform_id, override, uow.now())
+        after = override.over(await policy_for(uow, None))
+        overrides = {
+            "ack_minutes": {s.value: m for s, m in override.ack_minutes.items()},
+            "review_working_days": override.review_working_days,
+        }
     scope = f"platform:{platform_id}" if platform_id is not None else "global"
-    await uow.oncall.save_policy(scope, after, uow.now())
     uow.record(
         actor,
         DomainEvent(
@@ -81,6 +106,7 @@ async def configure_incident_policy(
                 "severity_label": after.severity_label,
                 "platform_label": after.platform_label,
                 "severity_map": {label: s.value for label, s in after.severity_map.items()},
+                "overrides": overrides,
             },
             webhook=False,
         ),

@@ -13,6 +13,7 @@ from domain.incidents.models import (
     IncidentPolicy,
     IncidentSource,
     IncidentStatus,
+    PlatformOverride,
     Review,
     Severity,
 )
@@ -187,6 +188,9 @@ class SqlIncidents:
         ]
 
 
+GLOBAL_SCOPE = "global"
+
+
 def _policy_to_json(policy: IncidentPolicy) -> dict[str, Any]:
     return {
         "ack_minutes": {s.value: m for s, m in policy.ack_minutes.items()},
@@ -211,6 +215,22 @@ def _policy(data: dict[str, Any]) -> IncidentPolicy:
         default_alert_severity=Severity(
             data.get("default_alert_severity", defaults.default_alert_severity.value)
         ),
+    )
+
+
+def _override_to_json(override: PlatformOverride) -> dict[str, Any]:
+    data: dict[str, Any] = {"ack_minutes": {s.value: m for s, m in override.ack_minutes.items()}}
+    if override.review_working_days is not None:
+        data["review_working_days"] = override.review_working_days
+    return data
+
+
+def _override(data: dict[str, Any]) -> PlatformOverride:
+    # Rows written before overrides were partial hold a whole policy: every value is then pinned.
+    days = data.get("review_working_days")
+    return PlatformOverride(
+        ack_minutes={Severity(k): int(v) for k, v in data.get("ack_minutes", {}).items()},
+        review_working_days=int(days) if days is not None else None,
     )
 
 
@@ -239,14 +259,30 @@ class SqlOnCall:
         rows = await self.session.scalars(select(OnCallRotationRow))
         return [_rotation(row) for row in rows if user_id in row.members]
 
-    async def get_policy(self, scope: str) -> IncidentPolicy | None:
-        row = await self.session.get(IncidentPolicyRow, scope)
-        return _policy(row.settings) if row else None
+    async def get_policy(self) -> IncidentPolicy | None:
+        settings = await self._settings(GLOBAL_SCOPE)
+        return _policy(settings) if settings is not None else None
 
-    async def save_policy(self, scope: str, policy: IncidentPolicy, now: datetime) -> None:
+    async def save_policy(self, policy: IncidentPolicy, now: datetime) -> None:
+        await self._save(GLOBAL_SCOPE, _policy_to_json(policy), now)
+
+    async def get_override(self, platform_id: int) -> PlatformOverride | None:
+        settings = await self._settings(f"platform:{platform_id}")
+        return _override(settings) if settings is not None else None
+
+    async def save_override(
+        self, platform_id: int, override: PlatformOverride, now: datetime
+    ) -> None:
+        await self._save(f"platform:{platform_id}", _override_to_json(override), now)
+
+    async def _settings(self, scope: str) -> dict[str, Any] | None:
+        row = await self.session.get(IncidentPolicyRow, scope)
+        return dict(row.settings) if row else None
+
+    async def _save(self, scope: str, settings: dict[str, Any], now: datetime) -> None:
         row = await self.session.get(IncidentPolicyRow, scope)
         if row is None:
             row = IncidentPolicyRow(scope=scope)
             self.session.add(row)
-        row.settings, row.updated_at = _policy_to_json(policy), now
+        row.settings, row.updated_at = settings, now
         await self.session.flush()

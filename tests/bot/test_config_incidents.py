@@ -42,7 +42,7 @@ async def test_plan_shows_only_the_settings_in_the_file_and_changes_nothing(seed
     )
     assert "review_working_days: 5 → 3; alert_labels.severity: 'severity' → 'priority'" in text
     assert "severity_map: {" in text and "'p1': 'SEV1'" in text
-    assert "incident policy web: update (ack_minutes.SEV1: 5 → 2)" in text
+    assert "incident policy web: update (ack_minutes.SEV1: 'global' → 2)" in text
     assert "SEV3" not in text.split("incident policy global")[1].split("severity_map")[0]
     assert await policy_events(seeded) == []
 
@@ -72,6 +72,31 @@ async def test_apply_sets_the_policies_once_audited_as_the_config(seeded_any: Ha
     assert changed[0].data["severity_map"] == {"p1": "SEV1", "p2": "SEV2", "p3": "SEV3"}
     again = await apply_config(h.container, parse_config(FILE))
     assert again.pending == [] and len(await policy_events(h)) == 2
+
+
+async def test_a_platform_follows_the_global_policy_except_what_it_pins(seeded_any: Harness):
+    h = seeded_any
+    await apply_config(h.container, parse_config(FILE))
+    # Later the global SEV1 and SEV2 change, and web pins SEV2 at today's global value.
+    later = {
+        "incidents": [
+            {"ack_minutes": {"SEV1": 4, "SEV2": 20}},
+            {"platform": "web", "ack_minutes": {"SEV1": 2, "SEV2": 20}},
+        ]
+    }
+    plan = await plan_config(h.container, parse_config(later))
+    assert "incident policy web: update (ack_minutes.SEV2: 'global' → 20)" in plan.render()
+    await apply_config(h.container, parse_config(later))
+    final = {"incidents": [{"ack_minutes": {"SEV2": 30, "SEV3": 45}}]}
+    await apply_config(h.container, parse_config(final))
+    async with h.container.reader() as uow:
+        web = await uow.org.find_platform("web")
+        assert web is not None
+        policy = await policy_for(uow, web.id)
+    assert policy.ack_minutes[Severity.SEV1] == 2  # pinned by web
+    assert policy.ack_minutes[Severity.SEV2] == 20  # pinned by web, though the global moved on
+    assert policy.ack_minutes[Severity.SEV3] == 45  # followed from the global policy
+    assert policy.review_working_days == 3
 
 
 async def test_alerts_are_read_with_the_configured_labels(seeded_any: Harness):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from domain.access import Actor
+from domain.errors import ValidationFailed
 from domain.incidents import services
 from domain.incidents.models import IncidentPolicy, IncidentStatus, Severity
 from domain.incidents.oncall import set_rotation
@@ -104,3 +105,15 @@ async def test_rotations_and_policies_persist(any_harness: Harness):
         assert policy.ack_sla(Severity.SEV2) == timedelta(minutes=15)
         assert policy.review_working_days == 3
         assert await services.policy_for(uow, None) == IncidentPolicy()
+    async with h.container.uow() as uow:
+        await configure_incident_policy(uow, SYSTEM, ack_minutes={Severity.SEV2: 9})
+        with pytest.raises(ValidationFailed) as refused:
+            await configure_incident_policy(uow, SYSTEM, "web", severity_label="priority")
+        assert list(refused.value.fields) == ["severity_label"]
+        await uow.commit()
+    async with h.container.reader() as uow:
+        policy = await services.policy_for(uow, platform.id)
+        # web overrides SEV1 and the review days only: SEV2 follows the global change.
+        assert policy.ack_sla(Severity.SEV2) == timedelta(minutes=9)
+        assert policy.ack_sla(Severity.SEV1) == timedelta(minutes=2)
+        assert policy.severity_label == "severity"
