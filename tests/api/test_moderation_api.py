@@ -12,9 +12,10 @@ from storage.audit import verify_chain
 from storage.models.core import EventRow, OutboxRow
 from storage.models.moderation import ModerationCaseRow
 from tests.api.conftest import assert_problem
-from tests.commands.moderation.conftest import ModDriver, keys, platform, seeded
+from tests.commands.moderation.conftest import ModDriver, keys, platform
+from tests.commands.moderation.databases import seeded_on_every_database
 
-__all__ = ["keys", "platform", "seeded"]  # seeded: the org on SQLite and PostgreSQL
+__all__ = ["keys", "platform", "seeded_on_every_database"]  # seeded: SQLite and PostgreSQL
 
 
 async def status(h, key, ref="web/u-100"):

@@ -7,9 +7,10 @@ import pytest
 
 from bot.config_file import apply_config, parse_config
 from tests.api.conftest import assert_problem
-from tests.commands.moderation.conftest import ModDriver, keys, platform, seeded
+from tests.commands.moderation.conftest import ModDriver, keys, platform
+from tests.commands.moderation.databases import seeded_on_every_database
 
-__all__ = ["keys", "platform", "seeded"]  # seeded: the org on SQLite and PostgreSQL
+__all__ = ["keys", "platform", "seeded_on_every_database"]  # seeded: SQLite and PostgreSQL
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """A driver for moderation flows through signed Slack requests (what a moderator would do), the
-platform's webhook receiver, API keys, and the seeded org on SQLite and PostgreSQL."""
+platform's webhook receiver and API keys (databases.py: the org on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -96,14 +96,6 @@ class ModDriver:
         fired = await sweep_deadlines(self.h.container)
         await self.h.settle()
         return fired
-
-
-@pytest.fixture
-async def seeded(any_harness: Harness) -> Harness:
-    """The seeded org, on SQLite and (when PLATOPS_TEST_POSTGRES_URL is set) on PostgreSQL:
-    every moderation flow runs on both databases."""
-    await any_harness.seed_org()
-    return any_harness
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from sqlalchemy import select
 from bot.sandbox import validate_view
 from storage.models.core import OutboxRow
 from storage.models.moderation import ModerationCaseRow
+from tests.commands.moderation.databases import seeded_on_every_database
+
+__all__ = ["seeded_on_every_database"]  # `seeded`: on SQLite and PostgreSQL
 
 
 async def case_row(h, number):

@@ -9,6 +9,10 @@ from sqlalchemy import select
 from bot.config_file import ConfigError, apply_config, parse_config, plan_config
 from storage.models.core import EventRow
 from tests.api.conftest import assert_problem, make_key
+from tests.commands.moderation.databases import seeded_on_every_database
+
+__all__ = ["seeded_on_every_database"]  # `seeded`: on SQLite and PostgreSQL
+
 
 COUNTERFEIT = {
     "code": "counterfeit",

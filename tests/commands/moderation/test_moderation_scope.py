@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 
 from bot.config_file import apply_config, parse_config
+from tests.commands.moderation.databases import seeded_on_every_database
 from tests.support.harness import PEOPLE
+
+__all__ = ["seeded_on_every_database"]  # `seeded`: on SQLite and PostgreSQL
+
 
 ORG = {
     "platforms": [{"key": "app", "name": "Mobile app", "moderation_channel": "CAPPMOD"}],
