@@ -49,6 +49,10 @@ class OutboxDispatcher:
         self._task: asyncio.Task[None] | None = None
 
     @property
+    def renderers(self) -> dict[str, Renderer]:
+        return self.slack.renderers
+
+    @property
     def channel_interval_s(self) -> float:
         return self.slack.channel_interval_s
 
