@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -37,14 +38,27 @@ class Server:
             self.process.kill()
 
 
+def pin_to_cpu(cpu: int) -> list[str]:
+    """Pin this process to `cpu` and return the prefix that pins a child to the other core, as the
+    stack's reference figures were measured (server on one core, load on the other)."""
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "sched_setaffinity"):
+        return []
+    os.sched_setaffinity(0, {cpu})
+    return ["taskset", "-c", str(1 - cpu)] if shutil.which("taskset") else []
+
+
 def start_server(
-    env: dict[str, str], port: int, timeout_s: float = 30, log_path: Path | None = None
+    env: dict[str, str],
+    port: int,
+    timeout_s: float = 30,
+    log_path: Path | None = None,
+    prefix: list[str] | None = None,
 ) -> Server:
     """`platops serve` in its own process (so load generation does not share its event loop)."""
     full_env = {**os.environ, **env, "PLATOPS_PORT": str(port), "PLATOPS_HOST": "127.0.0.1"}
     log = log_path.open("ab") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
+        [*(prefix or []), sys.executable, "-m", "bot.cli", "serve"],
         cwd=ROOT,
         env=full_env,
         stdout=log,

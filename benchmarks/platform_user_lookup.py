@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, insert, update
 
-from benchmarks.common import fire, free_port, start_server
+from benchmarks.common import fire, free_port, pin_to_cpu, start_server
 from bot.sandbox import FakeSlack, create_fake_slack_app
 from bot.sandbox.serving import serve_asgi
 from domain.access import Actor
@@ -155,7 +155,8 @@ async def main() -> None:
             }
             log = Path(tmp) / "server.log"
             try:
-                server = await asyncio.to_thread(start_server, env, free_port(), 60, log)
+                prefix = pin_to_cpu(1)  # load here on core 1, the server on core 0
+                server = await asyncio.to_thread(start_server, env, free_port(), 60, log, prefix)
             except RuntimeError:
                 print(log.read_text()[-3000:])
                 raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -65,6 +66,10 @@ def create_app(
             from bot.serve import prepare
 
             await prepare(container)
+            # Everything built so far lives as long as the process: keep it out of the
+            # collector's way, so full collections stay short under load (fewer ack-time pauses).
+            gc.collect()
+            gc.freeze()
             await dispatcher.start()
             from scheduler import start_scheduler
 
