@@ -1,4 +1,4 @@
-"""The caller identity cache: fresh, stale-while-refreshing, too old, and dropped on role changes."""
+"""The caller identity cache: fresh, stale while refreshing, too old, dropped on role change."""
 
 import asyncio
 from contextlib import asynccontextmanager
