@@ -5,7 +5,8 @@ A mapping, not a list (there is one policy). Only the parts written in the file 
 file with just `ladder` leaves the catalogue as it is. `rules`, when given, is the whole
 catalogue; a built-in rule listed by its code alone keeps its translated title and notices.
 Texts are one string (every language) or one per language with an English one; notices may use
-the placeholders {user}, {platform}, {rule}, {content} and {until}:
+the placeholders {user}, {platform}, {rule}, {content} and {until} (a phrase: "until <time>" or
+"permanently"; see domain/moderation/catalogue.py):
 
     moderation:
       warning_days: 60

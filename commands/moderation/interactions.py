@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -135,16 +134,11 @@ def _submitted(container: Container, kind: str) -> Any:
         draft = modals.draft_from(values, ctx, view["id"])
         async with container.uow() as uow:
             if kind == "warn":
+                draft = modals.completed(caller.t, draft)
                 case = await services.warn_user(uow, caller.actor, ref, draft)
             else:
                 choice = modals.ban_choice_from(values)
-                # The platform shows this text to its user: a plain UTC time, not a Slack token.
-                until = (
-                    choice.until.strftime("%Y-%m-%d %H:%M UTC")
-                    if choice.until
-                    else caller.t("mod.card.forever")
-                )
-                draft = _fill_until(draft, until)
+                draft = modals.completed(caller.t, draft, choice)
                 case = await services.ban_user(
                     uow,
                     caller.actor,
@@ -160,10 +154,6 @@ def _submitted(container: Container, kind: str) -> Any:
         await ack()
 
     return handler
-
-
-def _fill_until(draft: services.CaseDraft, until: str) -> services.CaseDraft:
-    return replace(draft, notice_text=draft.notice_text.replace("{until}", until))
 
 
 def _done_notice(user_id: str, case: ModerationCase, ref: UserRef) -> Notice:

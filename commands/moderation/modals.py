@@ -8,7 +8,8 @@ view, and a new action id makes Slack show the new template instead of keeping t
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ BAN_VIEW = "mod.ban"
 REVOKE_VIEW = "mod.revoke_reason"
 RULE_PICKED = "mod_rule_picked"  # no dots: a modal state key is "block_id.action_id"
 NOTICE_ACTION = "notice_text"
+_CONTENT = re.compile(r"\s*\{content\}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def _notice_block(t: Translator, rule: Rule, kind: str, ctx: ModalContext) -> di
         user=ctx.ref,
         platform=ctx.ref.partition(":")[0],
         rule=rule_title(t, rule),
-        content=ctx.content_id or "—",
+        # Left open when unknown: filled from the form's own fields on submit (`completed`).
+        content=ctx.content_id or "{content}",
         until="{until}",
     )
     return bk.input_block(
@@ -245,6 +248,24 @@ def draft_from(values: dict[str, Any], ctx: ModalContext, view_id: str) -> CaseD
         source_item_id=ctx.item_id,
         request_key=f"slack-view:{view_id}",
     )
+
+
+def completed(t: Translator, draft: CaseDraft, ban: BanChoice | None = None) -> CaseDraft:
+    """The notice with the placeholders the prefill left open filled from the same form: the
+    content ids (without any, the placeholder and its space go: "your content on web"), and for a
+    ban how long it lasts, as a phrase ("until 2026-05-01 10:00 UTC" / "permanently")."""
+    text = draft.notice_text
+    ids = ", ".join(draft.content_ids)
+    text = text.replace("{content}", ids) if ids else _CONTENT.sub("", text)
+    if ban is not None:
+        # The platform shows this text to its user: a plain UTC time, not a Slack token.
+        lasts = (
+            t("mod.notice.until_time", when=ban.until.strftime("%Y-%m-%d %H:%M UTC"))
+            if ban.until and not ban.permanent
+            else t("mod.notice.until_forever")
+        )
+        text = text.replace("{until}", lasts)
+    return replace(draft, notice_text=text)
 
 
 def ban_choice_from(values: dict[str, Any]) -> BanChoice:

@@ -4,7 +4,9 @@ Built-in defaults keep notices consistent out of the box; the organisation may r
 (the `moderation` section of the config file, stored by `settings.configure_moderation_policy`).
 Titles and notice templates are i18n keys for the built-in rules (so they exist in English and
 Chinese); a configured rule gives its text per language instead, with the same placeholders:
-{user}, {platform}, {rule}, {content}, {until}.
+{user}, {platform}, {rule}, {content} (the content ids; dropped with its space when there are
+none) and {until} (how long a ban lasts, a whole phrase: "until 2026-05-01 10:00 UTC" or
+"permanently", so a template says "suspended {until}").
 """
 
 from __future__ import annotations

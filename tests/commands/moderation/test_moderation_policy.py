@@ -79,19 +79,21 @@ async def test_a_configured_rule_is_offered_with_its_template_in_the_readers_lan
     view = await mod.open("UMONA", "warn", "web:u-7 counterfeit")
     notice = next(b for b in view.blocks if b.get("block_id") == "notice_text")
     assert notice["element"]["initial_value"] == (
-        "Hello web:u-7, your listing — on web breaks “Counterfeit goods”."
+        "Hello web:u-7, your listing {content} on web breaks “Counterfeit goods”."
     )
     rule = next(b for b in view.blocks if b.get("block_id") == "rule")
     options = [o["value"] for o in rule["element"]["options"]]
     assert options == ["spam", "counterfeit"]
     await mod.submit("UMONA", view, {"notice_text": notice["element"]["initial_value"]})
     card = mod.card("CASE-1")
-    assert "Counterfeit goods" in card.all_text and "your listing" in card.all_text
+    assert "Counterfeit goods" in card.all_text
+    # No content id was given: the placeholder goes with its space, no dash is left behind.
+    assert "your listing on web breaks" in card.all_text
 
     # The same rule for a moderator who reads Chinese (granted by the same file).
     chinese = await mod.open("UZHANG", "warn", "web:u-8 counterfeit")
     notice = next(b for b in chinese.blocks if b.get("block_id") == "notice_text")
-    expected = "web:u-8 您好，您在 web 的商品 — 违反了“假冒商品”。"
+    expected = "web:u-8 您好，您在 web 的商品 {content} 违反了“假冒商品”。"
     assert notice["element"]["initial_value"] == expected
 
 
