@@ -8,6 +8,7 @@ whose quorum is not in the file keeps the quorum set in Slack.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from datetime import date, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -150,58 +151,79 @@ PLATFORM_FIELDS = {
 }
 
 
-class DepartmentsSection:
-    name, noun, item_model = "departments", "department", DepartmentItem
+class _OrgSection(ABC):
+    """Departments and platforms alike: one item per key, added when new, then configured with
+    the fields written in the file. They are never deleted: with `prune` the ones the file does
+    not list are reported as kept."""
 
-    async def plan(
-        self, uow: Any, items: list[DepartmentItem], context: PlanContext
-    ) -> list[Change]:
+    name: str
+    noun: str
+    fields: dict[str, str]  # file field → entity attribute (and configure_* argument)
+
+    @abstractmethod
+    async def find(self, uow: Any, key: str) -> Any: ...
+    @abstractmethod
+    async def keys(self, uow: Any) -> list[str]: ...
+    @abstractmethod
+    async def add(self, uow: Any, actor: Actor, item: Any) -> None: ...
+    @abstractmethod
+    async def configure(self, uow: Any, actor: Actor, key: str, **settings: Any) -> None: ...
+
+    async def plan(self, uow: Any, items: list[Any], context: PlanContext) -> list[Change]:
         _no_duplicates(self.name, [item.key for item in items])
         await _check_calendars(uow, self.name, items, context)
         changes = []
         for item in items:
-            existing = await uow.org.find_department(item.key)
-            changes.append(_compare_entity(self.noun, item, existing, DEPARTMENT_FIELDS))
+            existing = await self.find(uow, item.key)
+            changes.append(_compare_entity(self.noun, item, existing, self.fields))
         listed = {item.key for item in items}
-        for department in await uow.org.list_departments():
-            if context.prune and department.key not in listed:
-                changes.append(Change(self.noun, department.key, "kept"))
+        if context.prune:
+            for key in await self.keys(uow):
+                if key not in listed:
+                    changes.append(Change(self.noun, key, "kept"))
         return changes
 
     async def apply(self, uow: Any, actor: Actor, change: Change) -> None:
-        item: DepartmentItem = change.item
         if change.action == "create":
-            await org.add_department(
-                uow, actor, item.key, item.name, item.channel, item.approval_quorum
-            )
-        settings = _settings(item, DEPARTMENT_FIELDS, everything=change.action == "create")
-        await org.configure_department(uow, actor, item.key, **settings)
+            await self.add(uow, actor, change.item)
+        settings = _settings(change.item, self.fields, everything=change.action == "create")
+        await self.configure(uow, actor, change.item.key, **settings)
 
 
-class PlatformsSection:
-    name, noun, item_model = "platforms", "platform", PlatformItem
+class DepartmentsSection(_OrgSection):
+    name, noun, item_model, fields = "departments", "department", DepartmentItem, DEPARTMENT_FIELDS
 
-    async def plan(self, uow: Any, items: list[PlatformItem], context: PlanContext) -> list[Change]:
-        _no_duplicates(self.name, [item.key for item in items])
-        await _check_calendars(uow, self.name, items, context)
-        changes = []
-        for item in items:
-            existing = await uow.org.find_platform(item.key)
-            changes.append(_compare_entity(self.noun, item, existing, PLATFORM_FIELDS))
-        listed = {item.key for item in items}
-        for platform in await uow.org.list_platforms():
-            if context.prune and platform.key not in listed:
-                changes.append(Change(self.noun, platform.key, "kept"))
-        return changes
+    async def find(self, uow: Any, key: str) -> Any:
+        return await uow.org.find_department(key)
 
-    async def apply(self, uow: Any, actor: Actor, change: Change) -> None:
-        item: PlatformItem = change.item
-        if change.action == "create":
-            await org.add_platform(
-                uow, actor, item.key, item.name, item.ops_channel, item.moderation_channel
-            )
-        settings = _settings(item, PLATFORM_FIELDS, everything=change.action == "create")
-        await org.configure_platform(uow, actor, item.key, **settings)
+    async def keys(self, uow: Any) -> list[str]:
+        return [department.key for department in await uow.org.list_departments()]
+
+    async def add(self, uow: Any, actor: Actor, item: DepartmentItem) -> None:
+        await org.add_department(
+            uow, actor, item.key, item.name, item.channel, item.approval_quorum
+        )
+
+    async def configure(self, uow: Any, actor: Actor, key: str, **settings: Any) -> None:
+        await org.configure_department(uow, actor, key, **settings)
+
+
+class PlatformsSection(_OrgSection):
+    name, noun, item_model, fields = "platforms", "platform", PlatformItem, PLATFORM_FIELDS
+
+    async def find(self, uow: Any, key: str) -> Any:
+        return await uow.org.find_platform(key)
+
+    async def keys(self, uow: Any) -> list[str]:
+        return [platform.key for platform in await uow.org.list_platforms()]
+
+    async def add(self, uow: Any, actor: Actor, item: PlatformItem) -> None:
+        await org.add_platform(
+            uow, actor, item.key, item.name, item.ops_channel, item.moderation_channel
+        )
+
+    async def configure(self, uow: Any, actor: Actor, key: str, **settings: Any) -> None:
+        await org.configure_platform(uow, actor, key, **settings)
 
 
 # -- role grants -------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from domain.access import Actor, Permission, Role
 from domain.errors import Conflict, FieldErrors, NotFound
 from domain.events import DomainEvent, Subject
@@ -30,14 +32,12 @@ async def add_department(
     department = await uow.org.add_department(
         Department(None, slug, (name or key).strip(), channel_id, approval_quorum)
     )
-    assert department.id is not None
-    uow.record(
+    _record(
+        uow,
         actor,
-        DomainEvent(
-            "department.added",
-            Subject("department", department.id, slug),
-            {"name": department.name, "channel_id": channel_id, "approval_quorum": approval_quorum},
-        ),
+        "added",
+        department,
+        {"name": department.name, "channel_id": channel_id, "approval_quorum": approval_quorum},
     )
     return department
 
@@ -56,14 +56,6 @@ async def configure_department(
 ) -> Department:
     actor.require(MANAGE_ORG)
     department = await get_department(uow, key)
-    before = {
-        "name": department.name,
-        "channel_id": department.channel_id,
-        "approval_quorum": department.approval_quorum,
-        "remind_after_hours": department.remind_after_hours,
-        "escalate_after_hours": department.escalate_after_hours,
-        "calendar": department.calendar,
-    }
     errors = FieldErrors()
     if approval_quorum is not None and not 1 <= approval_quorum <= 20:
         errors.add("approval_quorum", "errors.department.quorum", quorum=approval_quorum)
@@ -72,31 +64,18 @@ async def configure_department(
     if escalate_after_hours is not None and escalate_after_hours < 1:
         errors.add("escalate_after_hours", "errors.positive_hours")
     errors.raise_if_any()
-    department.name = name or department.name
-    department.channel_id = channel_id or department.channel_id
-    department.approval_quorum = approval_quorum or department.approval_quorum
-    department.remind_after_hours = remind_after_hours or department.remind_after_hours
-    department.escalate_after_hours = escalate_after_hours or department.escalate_after_hours
-    department.calendar = calendar or department.calendar
-    after = {
-        "name": department.name,
-        "channel_id": department.channel_id,
-        "approval_quorum": department.approval_quorum,
-        "remind_after_hours": department.remind_after_hours,
-        "escalate_after_hours": department.escalate_after_hours,
-        "calendar": department.calendar,
-    }
-    if after != before:
+    change = _apply(
+        department,
+        name=name,
+        channel_id=channel_id,
+        approval_quorum=approval_quorum,
+        remind_after_hours=remind_after_hours,
+        escalate_after_hours=escalate_after_hours,
+        calendar=calendar,
+    )
+    if change is not None:
         await uow.org.save_department(department)
-        assert department.id is not None
-        uow.record(
-            actor,
-            DomainEvent(
-                "department.changed",
-                Subject("department", department.id, department.key),
-                {"before": dict(before), "after": dict(after)},
-            ),
-        )
+        _record(uow, actor, "changed", department, change)
     return department
 
 
@@ -122,18 +101,16 @@ async def add_platform(
     platform = await uow.org.add_platform(
         Platform(None, slug, (name or key).strip(), ops_channel_id, moderation_channel_id)
     )
-    assert platform.id is not None
-    uow.record(
+    _record(
+        uow,
         actor,
-        DomainEvent(
-            "platform.added",
-            Subject("platform", platform.id, slug),
-            {
-                "name": platform.name,
-                "ops_channel_id": ops_channel_id,
-                "moderation_channel_id": moderation_channel_id,
-            },
-        ),
+        "added",
+        platform,
+        {
+            "name": platform.name,
+            "ops_channel_id": ops_channel_id,
+            "moderation_channel_id": moderation_channel_id,
+        },
     )
     return platform
 
@@ -150,33 +127,16 @@ async def configure_platform(
 ) -> Platform:
     actor.require(MANAGE_ORG)
     platform = await get_platform(uow, key)
-    before = (
-        platform.name,
-        platform.ops_channel_id,
-        platform.moderation_channel_id,
-        platform.calendar,
+    change = _apply(
+        platform,
+        name=name,
+        ops_channel_id=ops_channel_id,
+        moderation_channel_id=moderation_channel_id,
+        calendar=calendar,
     )
-    platform.name = name or platform.name
-    platform.ops_channel_id = ops_channel_id or platform.ops_channel_id
-    platform.moderation_channel_id = moderation_channel_id or platform.moderation_channel_id
-    platform.calendar = calendar or platform.calendar
-    after = (
-        platform.name,
-        platform.ops_channel_id,
-        platform.moderation_channel_id,
-        platform.calendar,
-    )
-    if after != before:
+    if change is not None:
         await uow.org.save_platform(platform)
-        assert platform.id is not None
-        uow.record(
-            actor,
-            DomainEvent(
-                "platform.changed",
-                Subject("platform", platform.id, platform.key),
-                {"before": list(before), "after": list(after)},
-            ),
-        )
+        _record(uow, actor, "changed", platform, change)
     return platform
 
 
@@ -185,3 +145,27 @@ async def get_platform(uow: UnitOfWork, key: str) -> Platform:
     if platform is None:
         raise NotFound("errors.platform.not_found", platform=key)
     return platform
+
+
+def _apply(entity: Department | Platform, **values: object) -> dict[str, Any] | None:
+    """Sets the fields given a value (None or empty keeps the current one); the change as
+    {"before": …, "after": …} over those fields, or None when nothing changed."""
+    before = {name: getattr(entity, name) for name in values}
+    for name, value in values.items():
+        if value:
+            setattr(entity, name, value)
+    after = {name: getattr(entity, name) for name in values}
+    return None if after == before else {"before": before, "after": after}
+
+
+def _record(
+    uow: UnitOfWork,
+    actor: Actor,
+    what: str,
+    entity: Department | Platform,
+    data: dict[str, Any],
+) -> None:
+    """The audit event (and webhook) `department.added`, `platform.changed`, …"""
+    kind = "department" if isinstance(entity, Department) else "platform"
+    assert entity.id is not None
+    uow.record(actor, DomainEvent(f"{kind}.{what}", Subject(kind, entity.id, entity.key), data))

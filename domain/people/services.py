@@ -21,13 +21,17 @@ class ScopeRef:
     key: str
 
 
-async def resolve_grant(uow: UnitOfWork, role_name: str, scope: str | None) -> Grant:
+def parse_role(role_name: str) -> Role:
     try:
-        role = Role(role_name.lower())
+        return Role(role_name.lower())
     except ValueError:
         raise ValidationFailed.single(
             "role", "errors.role.unknown", role=role_name, roles=", ".join(r.value for r in Role)
         ) from None
+
+
+async def resolve_grant(uow: UnitOfWork, role_name: str, scope: str | None) -> Grant:
+    role = parse_role(role_name)
     if scope is None:
         return Grant(role)
     if role in DEPARTMENT_ROLES:
@@ -58,20 +62,10 @@ async def grant_role(
 ) -> Grant:
     actor.require(MANAGE_ROLES)
     grant = await resolve_grant(uow, role_name, scope)
+    described = await describe_grant(uow, grant)
     if not await uow.people.add_grant(user_id, grant):
-        raise Conflict(
-            "errors.role.already_granted", user=user_id, grant=await describe_grant(uow, grant)
-        )
-    uow.record(
-        actor,
-        DomainEvent(
-            "role.granted",
-            Subject("user", 0, user_id),
-            {"user_id": user_id, "grant": await describe_grant(uow, grant)},
-            webhook=False,
-        ),
-    )
-    uow.notify(home_refresh(user_id))
+        raise Conflict("errors.role.already_granted", user=user_id, grant=described)
+    _record(uow, actor, "role.granted", user_id, described)
     return grant
 
 
@@ -82,21 +76,25 @@ async def revoke_role(
     grant = await resolve_grant(uow, role_name, scope)
     if grant.role is Role.ADMIN and actor.user_id == user_id:
         raise Conflict("errors.role.self_revoke_admin")
+    described = await describe_grant(uow, grant)
     if not await uow.people.remove_grant(user_id, grant):
-        raise NotFound(
-            "errors.role.not_granted", user=user_id, grant=await describe_grant(uow, grant)
-        )
+        raise NotFound("errors.role.not_granted", user=user_id, grant=described)
+    _record(uow, actor, "role.revoked", user_id, described)
+    return grant
+
+
+def _record(uow: UnitOfWork, actor: Actor, event: str, user_id: str, described: str) -> None:
+    """Audited (not a webhook), and the person's App Home shows their new roles."""
     uow.record(
         actor,
         DomainEvent(
-            "role.revoked",
+            event,
             Subject("user", 0, user_id),
-            {"user_id": user_id, "grant": await describe_grant(uow, grant)},
+            {"user_id": user_id, "grant": described},
             webhook=False,
         ),
     )
     uow.notify(home_refresh(user_id))
-    return grant
 
 
 async def list_grants(
@@ -104,17 +102,7 @@ async def list_grants(
 ) -> list[tuple[str, str]]:
     """(user id, described grant) pairs, optionally for one role."""
     actor.require(VIEW_ROLES)
-    role = None
-    if role_name:
-        try:
-            role = Role(role_name.lower())
-        except ValueError:
-            raise ValidationFailed.single(
-                "role",
-                "errors.role.unknown",
-                role=role_name,
-                roles=", ".join(r.value for r in Role),
-            ) from None
+    role = parse_role(role_name) if role_name else None
     return [
         (user_id, await describe_grant(uow, grant))
         for user_id, grant in await uow.people.list_grants(role)
