@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, alias="PLATOPS_PORT")
     backup_dir: Path = Field(default=Path("./backups"), alias="PLATOPS_BACKUP_DIR")
     backup_keep: int = Field(default=14, ge=1, alias="PLATOPS_BACKUP_KEEP")
-    public_url: str | None = Field(default=None, alias="PLATOPS_PUBLIC_URL")
     # The sandbox lets whoever reaches it act as anyone: loopback only unless this is set.
     sandbox_allow_remote: bool = Field(default=False, alias="PLATOPS_SANDBOX_ALLOW_REMOTE")
 
