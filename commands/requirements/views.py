@@ -99,6 +99,8 @@ def progress_text(t: Translator, r: Requirement) -> str:
 def history_line(t: Translator, entry: HistoryEntry) -> str:
     data = entry.data
     key = "req.history." + entry.type.removeprefix("requirement.")
+    if entry.type == "requirement.vote_cast" and not data.get("reason"):
+        key = "req.history.vote_cast_plain"  # an approval usually gives no reason
     text = t(
         key,
         actor=bk.user(entry.actor_id)

@@ -29,6 +29,9 @@ async def test_quorum_two_double_click_and_outsider(req):
     assert "1 of 2 approvals" in dave_dm.all_text and dave_dm.edits
     assert [b for b in req.dm("UCAROL").blocks if b["type"] == "actions"] == []
     assert "Vote: *Approved* by <@UCAROL>" in req.dm("UCAROL").all_text
+    # The history names the approval without an empty "reason" (an approval needs none).
+    assert "<@UCAROL>: Approved (round 1)" in req.card().all_text
+    assert "reason: —" not in req.card().all_text
     # Someone who is not an approver cannot vote, even with a forged click.
     await req.click("UERIN", "req.approve", dave_dm)
     assert "not an approver" in req.ephemeral("UERIN")
@@ -62,7 +65,8 @@ async def test_reject_needs_a_reason_and_ends_it(req):
     assert response.json["response_action"] == "errors" and "reason" in view.errors
     await h.sim.submit("UCAROL", view.id, {"reason": "No budget this quarter"})
     await h.settle()
-    assert "Rejected" in req.card().all_text and "No budget this quarter" in req.card().all_text
+    assert "Rejected" in req.card().all_text
+    assert "reason: No budget this quarter" in req.card().all_text
     outcome = next(m for m in h.fake.dms_to("UBOB") if "was rejected" in m.all_text)
     assert "No budget this quarter" in outcome.all_text
     assert "round is over" in req.dm("UDAVE").all_text
