@@ -122,3 +122,19 @@ async def fire(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return LatencyReport(total, errors, time.perf_counter() - started, latencies)
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def run_wrk(url: str, lua: str, concurrency: int, seconds: int, tmp: Path, label: str) -> str:
+    """Load from wrk (C, one thread, on core 1 next to a server on core 0) with a Lua script that
+    builds each request; returns wrk's latency report under `label`."""
+    script = tmp / "load.lua"
+    script.write_text(lua)
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    if shutil.which("taskset"):
+        command = ["taskset", "-c", "1", *command]
+    result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    return f"{label} (wrk):\n{result.stdout}"

@@ -18,8 +18,6 @@ import hashlib
 import hmac
 import json
 import logging
-import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +25,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from benchmarks.common import fire, free_port, pin_to_cpu, start_server
+from benchmarks.common import (
+    fire,
+    free_port,
+    pin_to_cpu,
+    run_wrk,
+    start_server,
+    wrk_available,
+)
 from bot.sandbox import FakeSlack, create_fake_slack_app
 from bot.sandbox.serving import serve_asgi
 
@@ -78,31 +83,16 @@ end
 """
 
 
-async def run_wrk(url: str, users: list[str], args: argparse.Namespace, tmp: Path) -> str:
-    """Load from wrk (C, one thread on the other core): signed bodies, one per user, rotated.
-    Slack's signature stays valid for 5 minutes, so bodies are signed once up front."""
-    bodies = [command_body(user_id, args.text) for user_id in users]
+def wrk_script(users: list[str], text: str) -> str:
+    """Signed bodies, one per user, rotated. Slack's signature stays valid for 5 minutes, so the
+    bodies are signed once up front."""
+    bodies = [command_body(user_id, text) for user_id in users]
     headers = [signed(body) for body in bodies]
-    script = WRK_SCRIPT % (
+    return WRK_SCRIPT % (
         ", ".join(json.dumps(b.decode()) for b in bodies),
         ", ".join(json.dumps(h["X-Slack-Signature"]) for h in headers),
         headers[0]["X-Slack-Request-Timestamp"],
     )
-    (tmp / "slash.lua").write_text(script)
-    command = [
-        "wrk",
-        "-t1",
-        f"-c{args.concurrency}",
-        f"-d{args.seconds}s",
-        "--latency",
-        "-s",
-        str(tmp / "slash.lua"),
-        url,
-    ]
-    if shutil.which("taskset"):
-        command = ["taskset", "-c", "1", *command]
-    result = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
-    return f"/platops {args.text} at concurrency {args.concurrency} (wrk):\n{result.stdout}"
 
 
 async def main() -> None:
@@ -148,8 +138,19 @@ async def main() -> None:
 
                     await fire(USERS * 2, 10, once)  # warm-up: every user's profile is cached
                     label = f"/platops {args.text} at concurrency {args.concurrency}"
-                    if shutil.which("wrk") and not args.python_client:
-                        print(await run_wrk(server.url, users, args, Path(tmp)))
+                    if wrk_available() and not args.python_client:
+                        lua = wrk_script(users, args.text)
+                        print(
+                            await asyncio.to_thread(
+                                run_wrk,
+                                server.url,
+                                lua,
+                                args.concurrency,
+                                args.seconds,
+                                Path(tmp),
+                                label,
+                            )
+                        )
                         return
                     report = await fire(args.requests, args.concurrency, once)
                 print(report.summary(label + " (Python client)"))
