@@ -114,3 +114,23 @@ def message(page: Any, text: str) -> Any:
 
 def block_input(modal: Any, block_id: str, tag: str = "input") -> Any:
     return modal.locator(f"[data-block-id='{block_id}'] {tag}")
+
+
+def modal_of(page: Any) -> Any:
+    return page.locator(".modal")
+
+
+async def submit_modal(page: Any) -> None:
+    from playwright.async_api import expect
+
+    await modal_of(page).locator("[data-modal=submit]").click()
+    await expect(modal_of(page)).to_have_count(0, timeout=WAIT_MS)
+
+
+async def pinned(found: Any) -> Any:
+    """The one message `found` matches now, followed by its ts even after its text changes."""
+    from playwright.async_api import expect
+
+    await expect(found).to_have_count(1, timeout=WAIT_MS)
+    ts = await found.get_attribute("data-ts")
+    return found.page.locator(f"#content article.message[data-ts='{ts}']")
