@@ -12,6 +12,8 @@ from litestar import Litestar, Response, get
 from litestar.handlers import asgi
 from litestar.types import Receive, Scope, Send
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 
 from bot.bootstrap import Container
 from bot.outbox import OutboxDispatcher
@@ -25,6 +27,14 @@ log = logging.getLogger("platops")
 @get("/healthz", sync_to_thread=False, include_in_schema=False)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+async def connect_socket_mode(bolt: AsyncApp, app_token: str) -> AsyncSocketModeHandler:
+    """Receive Slack's requests over Socket Mode (no public URL needed) with the same Bolt app."""
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack through Socket Mode")
+    return handler
 
 
 def create_app(
@@ -75,11 +85,7 @@ def create_app(
 
             container.extras["scheduler"] = await start_scheduler(container)
             if container.settings.slack_app_token:
-                from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-                socket_mode = AsyncSocketModeHandler(bolt, container.settings.slack_app_token)
-                await socket_mode.connect_async()  # type: ignore[no-untyped-call]
-                log.info("connected to Slack through Socket Mode")
+                socket_mode = await connect_socket_mode(bolt, container.settings.slack_app_token)
         try:
             yield
         finally:

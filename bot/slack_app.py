@@ -46,10 +46,17 @@ async def _ignore_slack_retries(
     req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[None]]
 ) -> BoltResponse | None:
     # Slack retries an event it thinks we missed; the first delivery already did the work.
-    if req.headers.get("x-slack-retry-num"):
+    # (Socket Mode marks first deliveries with retry number 0: those are not retries.)
+    if _retry_number(req) > 0:
         return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
     await next()
     return None
+
+
+def _retry_number(req: AsyncBoltRequest) -> int:
+    values = req.headers.get("x-slack-retry-num") or []
+    first = values[0] if isinstance(values, list | tuple) and values else values
+    return int(first) if isinstance(first, str) and first.isdigit() else 0
 
 
 class BotIdentity:

@@ -28,6 +28,7 @@ from bot.sandbox.models import (
     User,
     View,
 )
+from bot.sandbox.socket_mode import SocketModeHub
 
 TRIGGER_TTL_SECONDS = 3.0
 # Where Slack names the missing object instead of answering invalid_arguments.
@@ -88,6 +89,8 @@ class FakeSlack(RecordQueries):
         bot_name: str = "platops",
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = "xapp-1-sandbox"
+        self.socket_mode = SocketModeHub()
         self.team_id = team_id
         self.team_domain = team_domain
         self.bot_user_id = bot_user_id
@@ -270,6 +273,11 @@ class FakeSlack(RecordQueries):
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         if not token:
             raise SlackError("not_authed")
+        if method == "apps.connections.open":  # the one method called with the app-level token
+            if token != self.app_token:
+                raise SlackError("invalid_auth")
+            ws_url = self.public_url.replace("https://", "wss://").replace("http://", "ws://")
+            return {"url": f"{ws_url}/socket"}
         if token != self.bot_token:
             raise SlackError("invalid_auth")
         handler = METHODS.get(method)

@@ -18,6 +18,7 @@ from litestar.params import FromPath
 
 from bot.sandbox.fake_slack import FakeSlack
 from bot.sandbox.models import ApiResult, SlackError
+from bot.sandbox.socket_mode import socket_route
 
 
 def _respond(result: ApiResult) -> Response[bytes]:
@@ -101,7 +102,10 @@ def build_fake_slack_router(fake: FakeSlack, path: str = "/slack") -> Router:
             return _respond(ApiResult(400, error.body()))
         return _respond(fake.post_to_response_url(token, body))
 
-    return Router(path=path, route_handlers=[api_method, upload, response_url])
+    return Router(
+        path=path,
+        route_handlers=[api_method, upload, response_url, socket_route(fake.socket_mode)],
+    )
 
 
 def create_fake_slack_app(fake: FakeSlack, path: str = "/slack") -> Litestar:
