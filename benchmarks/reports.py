@@ -47,7 +47,7 @@ STAGES = ("design", "development", "testing", "live")
 
 
 def _event(
-    n: int, at: datetime, kind: str, subject: tuple[str, int, str], data: dict[str, Any]
+    n: int, at: datetime, kind: str, subject: tuple[str, int, str | None], data: dict[str, Any]
 ) -> dict[str, Any]:
     return {
         "id": n,
@@ -69,7 +69,9 @@ def generate(incidents: int, requirements: int, total: int, rng: random.Random) 
     rows: list[dict[str, Any]] = []
     n = 0
 
-    def add(at: datetime, kind: str, subject: tuple[str, int, str], data: dict[str, Any]) -> None:
+    def add(
+        at: datetime, kind: str, subject: tuple[str, int, str | None], data: dict[str, Any]
+    ) -> None:
         nonlocal n
         n += 1
         rows.append(_event(n, at, kind, subject, data))
@@ -127,7 +129,7 @@ def generate(incidents: int, requirements: int, total: int, rng: random.Random) 
             kind,
             ("moderation_case" if kind.startswith("mod") else "incident", n, None),
             {"platform": "web"},
-        )  # type: ignore[arg-type]
+        )
         if len(rows) >= BATCH:
             yield rows
             rows = []
