@@ -8,6 +8,7 @@ signed `moderation.*` webhooks.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -259,13 +260,7 @@ class ModerationController(Controller):
     async def confirm(
         self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
     ) -> CaseOut:
-        async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, data.email)
-            case = await lookup.case_by_key(uow, key)
-            assert case.id is not None
-            case = await services.confirm_case(uow, actor, case.id)
-            await uow.commit()
-        return case_out(case)
+        return await _act_on_case(container, principal, key, data, services.confirm_case)
 
     @post(
         "/cases/{key:str}/revoke",
@@ -277,13 +272,10 @@ class ModerationController(Controller):
     async def revoke(
         self, container: AppContainer, principal: Principal, key: CaseKey, data: JSONBody[ActingIn]
     ) -> CaseOut:
-        async with container.uow() as uow:
-            actor = await acting_user(uow, principal, data.user_id, data.email)
-            case = await lookup.case_by_key(uow, key)
-            assert case.id is not None
-            case = await closing.revoke_case(uow, actor, case.id, data.reason)
-            await uow.commit()
-        return case_out(case)
+        async def revoke_case(uow: Any, actor: Any, case_id: int) -> Any:
+            return await closing.revoke_case(uow, actor, case_id, data.reason)
+
+        return await _act_on_case(container, principal, key, data, revoke_case)
 
     @post(
         "/warnings",
@@ -325,6 +317,23 @@ class ModerationController(Controller):
             )
             await uow.commit()
         return case_out(case)
+
+
+async def _act_on_case(
+    container: AppContainer,
+    principal: Principal,
+    key: str,
+    data: ActingIn,
+    act: Callable[[Any, Any, int], Awaitable[Any]],
+) -> CaseOut:
+    """A moderator (named in the body) acts on one case: the Slack card's buttons, by API."""
+    async with container.uow() as uow:
+        actor = await acting_user(uow, principal, data.user_id, data.email)
+        case = await lookup.case_by_key(uow, key)
+        assert case.id is not None
+        case = await act(uow, actor, case.id)
+        await uow.commit()
+    return case_out(case)
 
 
 def _draft(data: CaseIn) -> services.CaseDraft:
